@@ -1,0 +1,41 @@
+# `make run` serves the hub on the embedded SQLite database; `make test` runs lint, types and the
+# suite on SQLite and on PostgreSQL. Both bootstrap .venv from the pinned requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint test-sqlite test-postgres lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/mdm serve
+
+test: lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Everything once on SQLite, then the database tests again on PostgreSQL.
+test-sqlite: $(STAMP)
+	$(BIN)/pytest --backend sqlite
+
+test-postgres: $(STAMP)
+	$(BIN)/pytest --backend postgresql -m db
+
+# Re-resolve the pins from pyproject.toml's ranges in a scratch venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]' hatchling editables
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^mdm-hub' > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

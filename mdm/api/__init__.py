@@ -1,0 +1,1 @@
+"""HTTP surface: middleware, error rendering, dependencies and router assembly."""

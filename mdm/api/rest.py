@@ -1,0 +1,12 @@
+"""Assembles every feature's REST router into the app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from mdm.health.rest import router as health_router
+
+
+def include_routers(app: FastAPI) -> None:
+    """Mount each feature's router; features add themselves here."""
+    app.include_router(health_router)

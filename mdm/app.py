@@ -1,0 +1,53 @@
+"""`create_app(settings)`: the ASGI app; its engine is built in the lifespan, never at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+import mdm
+from mdm import migrate
+from mdm.api import errors
+from mdm.api.middleware import CorrelationMiddleware
+from mdm.api.rest import include_routers
+from mdm.db import create_db_engine
+from mdm.errors import DatabaseNotReady
+from mdm.settings import Settings
+
+log = logging.getLogger("mdm.app")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the hub's app; pass settings in tests, leave None to read the environment."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(settings)
+        app.state.engine = engine
+        try:
+            await run_in_threadpool(migrate.prepare, engine, embedded=settings.is_sqlite)
+        except DatabaseNotReady as exc:
+            # Serve anyway: /readyz reports the problem to the orchestrator instead of a crash loop.
+            log.error("database not ready: %s", exc.detail)
+        log.info("hub started", extra={"database": engine.dialect.name})
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="MDM hub",
+        version=mdm.__version__,
+        summary="Golden customers, contracts and projects across CRM, PSA and ERP.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(CorrelationMiddleware)
+    errors.install(app)
+    include_routers(app)
+    return app

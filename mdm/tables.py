@@ -1,0 +1,13 @@
+"""Imports every feature's table models so `SQLModel.metadata` describes the whole schema.
+
+Alembic autogenerate and the migrations-equal-models test both read the metadata from here;
+a feature that adds tables adds its `models` module below.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+import mdm.db  # noqa: F401  (applies the naming convention before any table is declared)
+
+metadata = SQLModel.metadata

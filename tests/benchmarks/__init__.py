@@ -1,0 +1,1 @@
+"""Accuracy, speed and memory harness, run on demand (never part of `make test`)."""

@@ -1,0 +1,126 @@
+"""Fixtures for the whole suite: the backend under test, its database, the app and a client.
+
+`pytest --backend sqlite` (default) runs everything on a temp SQLite file;
+`pytest --backend postgresql -m db` runs the database tests again on a throwaway PostgreSQL
+database. A test is a database test when it uses one of the database fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from mdm import migrate
+from mdm.app import create_app
+from mdm.db import create_db_engine
+from mdm.settings import Settings
+from mdm.tables import metadata
+from tests.support.databases import PostgresUnavailable, postgres_server, throwaway_database
+
+DB_FIXTURES = {"backend_url", "engine", "settings", "client", "fresh_url", "fresh_engine"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="database backend for the database tests",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+    if config.getoption("--backend") == "postgresql":
+        _require_postgres(config, items)
+
+
+def _require_postgres(config: pytest.Config, items: list[pytest.Item]) -> None:
+    try:
+        postgres_server()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            raise pytest.UsageError(f"{exc}: PostgreSQL is required under CI=true") from exc
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        banner = "!" * 78
+        if reporter is not None:
+            reporter.write_line(f"{banner}\n{exc}: SKIPPING every PostgreSQL test\n{banner}")
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=str(exc)))
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """`sqlite` or `postgresql`."""
+    value: str = request.config.getoption("--backend")
+    return value
+
+
+@pytest.fixture(scope="session")
+def backend_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's database, migrated once to head."""
+    with throwaway_database(backend, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(backend_url: str) -> Settings:
+    """Settings pointing at the session's database."""
+    return Settings(database_url=backend_url, log_format="text", _env_file=None)
+
+
+@pytest.fixture(scope="session")
+def _migrated_engine(settings: Settings) -> Iterator[Engine]:
+    engine = create_db_engine(settings)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(_migrated_engine: Engine) -> Iterator[Engine]:
+    """The session engine; every table is emptied after the test."""
+    yield _migrated_engine
+    _empty_tables(_migrated_engine)
+
+
+def _empty_tables(engine: Engine) -> None:
+    tables = list(reversed(metadata.sorted_tables))
+    if not tables:
+        return
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """A client on a fresh app over the session's database, lifespan included."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty, never-migrated database of the backend under test."""
+    with throwaway_database(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_engine(fresh_url: str) -> Iterator[Engine]:
+    """An engine on `fresh_url`."""
+    engine = create_db_engine(Settings(database_url=fresh_url, _env_file=None))
+    yield engine
+    engine.dispose()
