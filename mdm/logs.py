@@ -11,7 +11,7 @@ from typing import IO, Any
 from mdm import correlation
 
 # LogRecord attributes that are plumbing, not context worth emitting.
-_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -21,6 +22,11 @@ from mdm.db import create_db_engine
 from mdm.settings import Settings
 from mdm.tables import metadata
 from tests.support.databases import PostgresUnavailable, postgres_server, throwaway_database
+
+# Property tests: a modest example count everywhere, fewer under CI so the budget holds.
+hypothesis.settings.register_profile("default", max_examples=100, deadline=None)
+hypothesis.settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True)
+hypothesis.settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "default")
 
 DB_FIXTURES = {"backend_url", "engine", "settings", "client", "fresh_url", "fresh_engine"}
 
