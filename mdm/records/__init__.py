@@ -1,0 +1,1 @@
+"""Source records: canonical model, mappings, idempotent ingest, quarantine."""
