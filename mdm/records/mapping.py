@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mdm.records.columns import EntityType
 from mdm.records.mapping_engine import MappingError, evaluate, is_deleted, unwrap
-from mdm.records.mapping_schema import EntityMapping, MappingFile, semantic_problems
+from mdm.records.mapping_schema import EntityMapping, MappingFile, column_problems
 
 __all__ = [
     "EntityType",
@@ -111,11 +111,11 @@ def mapping_problems(path: Path) -> list[str]:
         return [f"{path.name}: not valid YAML: {' '.join(str(exc).split())}"]
     if not isinstance(data, dict):
         return [f"{path.name}: a mapping file is a YAML mapping with system, role, product"]
+    problems = column_problems(data)
     try:
         spec = MappingFile.model_validate(data)
     except ValidationError as exc:
-        return [_problem(error) for error in exc.errors()]
-    problems = semantic_problems(spec)
+        return [_problem(error) for error in exc.errors()] + problems
     if spec.system != path.stem:
         problems.append(f"system: '{spec.system}' must equal the file name '{path.stem}'")
     return problems

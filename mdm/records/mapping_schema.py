@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 
@@ -15,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from mdm.records.columns import EntityType, is_known_column
+from mdm.records.columns import ENTITY_TYPES, EntityType, is_known_column
 from mdm.records.mapping_paths import PathSyntaxError, parse_path
 
 TRANSFORM_NAMES: Final = ("strip", "lower", "upper", "date", "number", "map")
@@ -196,14 +197,18 @@ class MappingFile(_Strict):
     entities: dict[EntityType, EntityMapping] = Field(min_length=1)
 
 
-def semantic_problems(mapping: MappingFile) -> list[str]:
-    """Problems pydantic cannot see: canonical field names per entity type."""
+def column_problems(data: Mapping[str, Any]) -> list[str]:
+    """Canonical-field problems, read from the raw file so they show beside schema errors."""
     problems = []
-    for entity_type, entity in mapping.entities.items():
-        for column in entity.fields:
+    entities = data.get("entities")
+    for entity_type, entity in (entities if isinstance(entities, dict) else {}).items():
+        fields = entity.get("fields") if isinstance(entity, dict) else None
+        if entity_type not in ENTITY_TYPES or not isinstance(fields, dict):
+            continue
+        for column in fields:
             where = f"entities.{entity_type}.fields.{column}"
             if column in RESERVED:
                 problems.append(f"{where}: '{column}' is filled by the engine, not mapped")
-            elif not is_known_column(column, entity_type):
+            elif not is_known_column(str(column), entity_type):
                 problems.append(f"{where}: unknown canonical field '{column}' for {entity_type}")
     return problems

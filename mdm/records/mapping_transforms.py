@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
@@ -44,7 +44,12 @@ def to_iso_date(value: str, formats: tuple[str, ...] = ()) -> str | None:
     iso = _ISO_DATE.match(text)
     if iso:
         day = iso.group(1)
-        return None if day in _NULL_DATES else day
+        if day in _NULL_DATES:
+            return None
+        try:
+            return date.fromisoformat(day).isoformat()
+        except ValueError:
+            return text
     epoch = _EPOCH_MS.match(text)
     if epoch:
         millis = int(epoch.group(1) or epoch.group(2))
