@@ -1,0 +1,168 @@
+"""Clustering that does not chain: union-find first, constrained average linkage where needed.
+
+Auto-links (and must-links) form connected components with a union-find. A component that is a
+clique of links with no cannot-link inside is final. Any other component is re-clustered by
+average linkage: two groups merge, strongest first, only when a link joins them, no cannot-link
+separates them, and the mean match probability over all their cross pairs (an unscored pair
+counts 0) reaches `min_support`. A weak bridge between two dense groups fails that test, and
+conflicting hard evidence can never end up in one cluster.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+Edge = tuple[int, int]
+
+
+class UnionFind:
+    """Disjoint sets with path halving and union by size."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+
+    def find(self, x: int) -> int:
+        """Representative of x's set."""
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> int:
+        """Join the sets of a and b; returns the surviving representative."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        return ra
+
+
+class ConstraintConflict(ValueError):
+    """Must-link constraints join a pair that a cannot-link constraint separates."""
+
+
+def _components(n: int, edges: Iterable[Edge]) -> dict[int, list[int]]:
+    uf = UnionFind(n)
+    for a, b in edges:
+        uf.union(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for x in range(n):
+        groups[uf.find(x)].append(x)
+    return groups
+
+
+class _Linkage:
+    """Average-linkage state for one component."""
+
+    def __init__(self, must: UnionFind, members: list[int]) -> None:
+        self.uf = must
+        self.size = dict.fromkeys({must.find(x) for x in members}, 0)
+        for x in members:
+            self.size[must.find(x)] += 1
+        self.mass: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        self.links: dict[int, set[int]] = defaultdict(set)
+        self.cannot: dict[int, set[int]] = defaultdict(set)
+
+    def ratio(self, a: int, b: int) -> float:
+        return self.mass[a][b] / (self.size[a] * self.size[b])
+
+    def merge(self, a: int, b: int) -> int:
+        keep = self.uf.union(a, b)
+        gone = b if keep == a else a
+        self.size[keep] += self.size.pop(gone)
+        for table in (self.links, self.cannot):
+            for other in table.pop(gone, set()):
+                table[other].discard(gone)
+                if other != keep:
+                    table[other].add(keep)
+                    table[keep].add(other)
+        for other, value in self.mass.pop(gone, {}).items():
+            self.mass[other].pop(gone, None)
+            if other != keep:
+                self.mass[keep][other] += value
+                self.mass[other][keep] += value
+        self.links[keep].discard(keep)
+        return keep
+
+
+def _average_linkage(state: _Linkage, min_support: float) -> None:
+    heap = [(-state.ratio(a, b), a, b) for a in state.links for b in state.links[a] if a < b]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in state.size or b not in state.size or -neg != state.ratio(a, b):
+            continue  # stale: one side merged since this entry was pushed
+        if -neg < min_support or b in state.cannot[a]:
+            continue
+        keep = state.merge(a, b)
+        for other in state.links[keep]:
+            heapq.heappush(heap, (-state.ratio(keep, other), min(keep, other), max(keep, other)))
+
+
+def cluster(
+    n: int,
+    left: IntArray,
+    right: IntArray,
+    prob: npt.NDArray[np.float64],
+    upper: float,
+    *,
+    min_support: float = 0.5,
+    must_link: Iterable[Edge] = (),
+    cannot_link: Iterable[Edge] = (),
+) -> IntArray:
+    """Cluster label per record (labels are 0..k-1 in order of first member)."""
+    must = list(must_link)
+    cannot = list(cannot_link)
+    is_link = prob >= upper
+    links = list(zip(left[is_link].tolist(), right[is_link].tolist(), strict=True))
+    must_uf = UnionFind(n)
+    for a, b in must:
+        must_uf.union(a, b)
+    if any(must_uf.find(a) == must_uf.find(b) for a, b in cannot):
+        raise ConstraintConflict("a cannot-link pair is joined by must-link pairs")
+    labels = np.empty(n, np.int64)
+    comps = _components(n, [*links, *must])
+    cannot_of: dict[int, list[Edge]] = defaultdict(list)
+    comp_of = np.empty(n, np.int64)
+    for root, members in comps.items():
+        comp_of[members] = root
+    for a, b in cannot:
+        if comp_of[a] == comp_of[b]:
+            cannot_of[int(comp_of[a])].append((a, b))
+    edges_of: dict[int, list[int]] = defaultdict(list)
+    for k in np.flatnonzero(comp_of[left] == comp_of[right]).tolist():
+        edges_of[int(comp_of[left[k]])].append(k)
+    for root, members in comps.items():
+        size = len(members)
+        n_links = sum(1 for k in edges_of[root] if is_link[k])
+        if not cannot_of[root] and (size <= 2 or n_links == size * (size - 1) // 2):
+            labels[members] = root  # a clique of links: nothing to split
+            continue
+        state = _Linkage(must_uf, members)
+        for k in edges_of[root]:
+            a, b = must_uf.find(int(left[k])), must_uf.find(int(right[k]))
+            if a != b:
+                state.mass[a][b] += float(prob[k])
+                state.mass[b][a] += float(prob[k])
+                if is_link[k]:
+                    state.links[a].add(b)
+                    state.links[b].add(a)
+        for a, b in cannot_of[root]:
+            ra, rb = must_uf.find(a), must_uf.find(b)
+            state.cannot[ra].add(rb)
+            state.cannot[rb].add(ra)
+        _average_linkage(state, min_support)
+        for x in members:
+            labels[x] = must_uf.find(x)
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64)

@@ -1,0 +1,130 @@
+"""Comparisons as ordered levels: 0 null, 1 exact, 2.. similarity thresholds, last else."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.process import cpdist
+
+from matching.config import ComparisonSpec
+
+LevelArray = npt.NDArray[np.int8]
+FloatArray = npt.NDArray[np.float64]
+NULL_LEVEL = 0
+EXACT_LEVEL = 1
+# a typo'd token still counts as shared when it is this close (and long enough to judge)
+FUZZY_TOKEN_SIMILARITY = 0.9
+FUZZY_TOKEN_MIN_LENGTH = 5
+
+
+def token_weights(values: Sequence[str | None]) -> dict[str, float]:
+    """Inverse document frequency of every token: rare tokens weigh more than common ones."""
+    df = Counter(t for v in values if v for t in set(v.split()))
+    n = max(len(values), 1)
+    return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+
+
+def _fuzzy_shared(
+    rest_a: list[str], rest_b: list[str], weights: dict[str, float], default: float
+) -> float:
+    shared = 0.0
+    for ta in rest_a:
+        if len(ta) < FUZZY_TOKEN_MIN_LENGTH:
+            continue
+        best, best_t = 0.0, ""
+        for tb in rest_b:
+            sim = JaroWinkler.normalized_similarity(ta, tb) if len(tb) >= 3 else 0.0
+            if sim > best:
+                best, best_t = sim, tb
+        if best >= FUZZY_TOKEN_SIMILARITY:
+            rest_b.remove(best_t)
+            shared += best * min(weights.get(ta, default), weights.get(best_t, default))
+    return shared
+
+
+def name_similarity(a: str, b: str, weights: dict[str, float]) -> float:
+    """Term-frequency weighted token similarity in [0, 1]: mean of weighted Dice and containment."""
+    ta, tb = set(a.split()), set(b.split())
+    default = max(weights.values(), default=1.0)
+    wa = sum(weights.get(t, default) for t in ta)
+    wb = sum(weights.get(t, default) for t in tb)
+    if wa <= 0 or wb <= 0:
+        return 1.0 if ta == tb else 0.0
+    shared = sum(weights.get(t, default) for t in ta & tb)
+    shared += _fuzzy_shared(sorted(ta - tb), sorted(tb - ta), weights, default)
+    dice = 2 * shared / (wa + wb)
+    containment = shared / min(wa, wb)
+    return min(1.0, (dice + containment) / 2)
+
+
+def _number_similarity(a: str, b: str) -> float:
+    x, y = float(a), float(b)
+    scale = max(abs(x), abs(y))
+    return 1.0 if scale == 0 else 1.0 - abs(x - y) / scale
+
+
+def similarities(
+    spec: ComparisonSpec, a: list[str], b: list[str], weights: dict[str, float] | None
+) -> FloatArray:
+    """Similarity in [0, 1] of aligned non-null value lists, by the comparison's kind."""
+    if not a:
+        return np.empty(0, np.float64)
+    if spec.kind == "string":
+        return np.asarray(cpdist(a, b, scorer=JaroWinkler.normalized_similarity), np.float64)
+    if spec.kind == "date":
+        return np.asarray(cpdist(a, b, scorer=Levenshtein.normalized_similarity), np.float64)
+    if spec.kind == "number":
+        return np.array([_number_similarity(x, y) for x, y in zip(a, b, strict=True)], np.float64)
+    if spec.kind == "name":
+        w = weights or {}
+        return np.array([name_similarity(x, y, w) for x, y in zip(a, b, strict=True)], np.float64)
+    return np.zeros(len(a), np.float64)
+
+
+def levels_for(
+    spec: ComparisonSpec,
+    left: Sequence[str | None],
+    right: Sequence[str | None],
+    weights: dict[str, float] | None = None,
+) -> LevelArray:
+    """Level of every aligned (left, right) value pair; a missing value is the null level."""
+    n = len(left)
+    out = np.full(n, spec.n_levels - 1, np.int8)
+    present = [i for i in range(n) if left[i] is not None and right[i] is not None]
+    null = np.ones(n, bool)
+    null[present] = False
+    out[null] = NULL_LEVEL
+    exact = [i for i in present if left[i] == right[i]]
+    out[exact] = EXACT_LEVEL
+    fuzzy = [i for i in present if left[i] != right[i]]
+    if spec.thresholds and fuzzy:
+        sims = similarities(
+            spec, [str(left[i]) for i in fuzzy], [str(right[i]) for i in fuzzy], weights
+        )
+        levels = np.full(len(fuzzy), spec.n_levels - 1, np.int8)
+        # thresholds run from strictest to loosest; the first one cleared wins
+        for k in range(len(spec.thresholds) - 1, -1, -1):
+            levels[sims >= spec.thresholds[k]] = k + 2
+        out[fuzzy] = levels
+    return out
+
+
+def compare(
+    prepared: pd.DataFrame,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    comparisons: tuple[ComparisonSpec, ...],
+) -> LevelArray:
+    """Level matrix (pairs x comparisons) for the candidate pairs."""
+    out = np.zeros((len(left), len(comparisons)), np.int8)
+    for c, spec in enumerate(comparisons):
+        column = prepared[spec.field].to_numpy(dtype=object)
+        weights = token_weights(column.tolist()) if spec.kind == "name" else None
+        out[:, c] = levels_for(spec, column[left].tolist(), column[right].tolist(), weights)
+    return out

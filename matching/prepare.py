@@ -1,0 +1,138 @@
+"""Standardize step: raw canonical records to the prepared features the settings name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
+from matching.config import FieldSpec, MatchSettings
+from matching.normalize import (
+    fold_text,
+    is_free_mail_domain,
+    normalize_city,
+    normalize_country,
+    normalize_email_domain,
+    normalize_org_name,
+    normalize_phone,
+    normalize_postcode,
+    normalize_street,
+    normalize_tax_id,
+    normalize_website_domain,
+)
+
+LEGAL_FORM_SUFFIX = "_legal_form"
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_DIGITS = re.compile(r"[^0-9]+")
+
+
+def _empty_to_none(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _domain(raw: str) -> str | None:
+    # an e-mail at a free-mail provider says nothing about the organisation
+    domain = normalize_email_domain(raw) if "@" in raw else normalize_website_domain(raw)
+    return None if domain is None or is_free_mail_domain(domain) else domain
+
+
+def _phone(raw: str, country: str | None) -> str | None:
+    # without a country a national number cannot be put in E.164; its digits still compare
+    digits = _DIGITS.sub("", raw)
+    return normalize_phone(raw, country) or (digits if len(digits) >= 7 else None)
+
+
+def _identifier(raw: str) -> str | None:
+    return _NON_ALNUM.sub("", raw).upper() or None
+
+
+def _date(raw: str) -> str | None:
+    digits = _DIGITS.sub("", raw)
+    return digits if len(digits) == 8 else None
+
+
+def _number(raw: str) -> str | None:
+    try:
+        return f"{float(raw.replace(',', '')):g}"
+    except ValueError:
+        return None
+
+
+def _text(raw: str) -> str | None:
+    return fold_text(raw) or None
+
+
+_SIMPLE: dict[str, Callable[[str], str | None]] = {
+    "person_name": _text,
+    "text": _text,
+    "domain": _domain,
+    "street": normalize_street,
+    "city": normalize_city,
+    "identifier": _identifier,
+    "date": _date,
+    "number": _number,
+    "country": normalize_country,
+}
+
+
+def _first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> list[str | None]:
+    present = [c for c in columns if c in records.columns]
+    out: list[str | None] = [None] * len(records)
+    for column in reversed(present):
+        for i, value in enumerate(records[column].tolist()):
+            text = _empty_to_none(value)
+            if text is not None:
+                out[i] = text
+    return out
+
+
+def _country_of(
+    settings: MatchSettings, prepared: dict[str, list[str | None]], n: int
+) -> list[str | None]:
+    if settings.country_field and settings.country_field in prepared:
+        return prepared[settings.country_field]
+    return [None] * n
+
+
+def _prepare_field(
+    spec: FieldSpec, raw: list[str | None], country: list[str | None]
+) -> dict[str, list[str | None]]:
+    if spec.standardizer == "org_name":
+        names = [normalize_org_name(v) if v else None for v in raw]
+        return {
+            spec.name: [n.clean or None if n else None for n in names],
+            spec.name + LEGAL_FORM_SUFFIX: [n.legal_form if n else None for n in names],
+        }
+    if spec.standardizer == "phone":
+        return {spec.name: [_phone(v, c) if v else None for v, c in zip(raw, country, strict=True)]}
+    if spec.standardizer == "postcode":
+        return {
+            spec.name: [
+                normalize_postcode(v, c) if v else None for v, c in zip(raw, country, strict=True)
+            ]
+        }
+    if spec.standardizer == "tax_id":
+        return {
+            spec.name: [
+                normalize_tax_id(v, c) if v else None for v, c in zip(raw, country, strict=True)
+            ]
+        }
+    convert = _SIMPLE[spec.standardizer]
+    return {spec.name: [convert(v) if v else None for v in raw]}
+
+
+def prepare(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+    """Prepared features, one row per record in the same order, None where unknown."""
+    prepared: dict[str, list[str | None]] = {}
+    # countries first: phones, postcodes and tax ids are read in their record's country
+    ordered = sorted(settings.fields, key=lambda f: f.standardizer != "country")
+    for spec in ordered:
+        raw = _first_present(records, spec.columns)
+        prepared.update(_prepare_field(spec, raw, _country_of(settings, prepared, len(records))))
+    if settings.parent_field and settings.parent_field not in prepared:
+        prepared[settings.parent_field] = _first_present(records, (settings.parent_field,))
+    return pd.DataFrame(prepared, index=range(len(records)), dtype=object)

@@ -1,0 +1,158 @@
+"""Shipped settings per entity type: customers, projects, contracts, and people (FEBRL-style)."""
+
+from __future__ import annotations
+
+from matching.config import (
+    BlockingRule,
+    ClusterSettings,
+    ComparisonSpec,
+    FieldSpec,
+    MatchSettings,
+    Thresholds,
+)
+from matching.prepare import LEGAL_FORM_SUFFIX
+
+NAME_LEVELS = (0.9, 0.75, 0.6, 0.45, 0.3)
+
+
+def customers() -> MatchSettings:
+    """Organisations: name tokens weighted by rarity, legal form as its own evidence."""
+    return MatchSettings(
+        entity_type="customers",
+        fields=(
+            FieldSpec("name", ("name", "legal_name"), "org_name"),
+            FieldSpec("country", ("country",), "country"),
+            FieldSpec("postcode", ("postal_code",), "postcode"),
+            FieldSpec("street", ("street",), "street"),
+            FieldSpec("city", ("city",), "city"),
+            FieldSpec("phone", ("phone",), "phone"),
+            FieldSpec("domain", ("website", "email"), "domain"),
+            FieldSpec("tax_id", ("tax_id",), "tax_id"),
+        ),
+        blocking=(
+            BlockingRule("name", "tokens", max_block_size=150, param=3),
+            BlockingRule("name", "sorted_neighbourhood", param=4),
+            BlockingRule("phone", "exact", max_block_size=20),
+            BlockingRule("domain", "exact", max_block_size=50),
+            BlockingRule("tax_id", "exact", max_block_size=20),
+        ),
+        comparisons=(
+            ComparisonSpec("name", "name", "name", NAME_LEVELS),
+            ComparisonSpec("legal_form", "name" + LEGAL_FORM_SUFFIX, "exact"),
+            ComparisonSpec("country", "country", "exact"),
+            ComparisonSpec("postcode", "postcode", "exact", group="locality"),
+            ComparisonSpec("city", "city", "string", (0.9,), group="locality"),
+            ComparisonSpec("street", "street", "string", (0.95, 0.85)),
+            ComparisonSpec("phone", "phone", "exact"),
+            ComparisonSpec("domain", "domain", "exact"),
+            ComparisonSpec("tax_id", "tax_id", "exact"),
+        ),
+        thresholds=Thresholds(upper=0.9, lower=0.5),
+        clustering=ClusterSettings(min_support=0.5),
+        tax_id_field="tax_id",
+        country_field="country",
+    )
+
+
+def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
+    strong = tuple(ComparisonSpec(f.name, f.name, "exact") for f in id_fields)
+    return MatchSettings(
+        entity_type=entity_type,
+        fields=(
+            FieldSpec("name", ("name",), "text"),
+            FieldSpec("parent_key", ("customer_golden_id", "customer_id"), "identifier"),
+            *id_fields,
+            FieldSpec("start_date", ("start_date",), "date"),
+            FieldSpec("end_date", ("end_date",), "date"),
+            FieldSpec("amount", ("budget", "value"), "number"),
+            FieldSpec("currency", ("currency",), "identifier"),
+        ),
+        blocking=(
+            BlockingRule("name", "tokens", max_block_size=100, param=3),
+            BlockingRule("name", "sorted_neighbourhood", param=4),
+            *(BlockingRule(f.name, "exact", max_block_size=20) for f in id_fields),
+        ),
+        comparisons=(
+            ComparisonSpec("name", "name", "name", NAME_LEVELS),
+            *strong,
+            ComparisonSpec("start_date", "start_date", "date", (0.875,), group="dates"),
+            ComparisonSpec("end_date", "end_date", "date", (0.875,), group="dates"),
+            ComparisonSpec("amount", "amount", "number", (0.95,)),
+            ComparisonSpec("currency", "currency", "exact"),
+        ),
+        # children only ever match inside one resolved parent customer
+        parent_field="parent_key",
+    )
+
+
+def projects() -> MatchSettings:
+    """Projects inside their customer; code and opportunity reference are strong evidence."""
+    return _child(
+        "projects",
+        (
+            FieldSpec("code", ("code",), "identifier"),
+            FieldSpec("opportunity_ref", ("opportunity_ref",), "identifier"),
+        ),
+    )
+
+
+def contracts() -> MatchSettings:
+    """Contracts inside their customer; number (SOW/PO) and opportunity reference are strong."""
+    return _child(
+        "contracts",
+        (
+            FieldSpec("number", ("number",), "identifier"),
+            FieldSpec("opportunity_ref", ("opportunity_ref",), "identifier"),
+            FieldSpec("contract_type", ("contract_type",), "identifier"),
+        ),
+    )
+
+
+def people() -> MatchSettings:
+    """Person records (FEBRL columns): names, date of birth, address, social security id."""
+    return MatchSettings(
+        entity_type="people",
+        fields=(
+            FieldSpec("given_name", ("given_name",), "person_name"),
+            FieldSpec("surname", ("surname",), "person_name"),
+            FieldSpec("dob", ("date_of_birth",), "date"),
+            FieldSpec("ssn", ("soc_sec_id",), "identifier"),
+            FieldSpec("street_number", ("street_number",), "identifier"),
+            FieldSpec("address_1", ("address_1",), "text"),
+            FieldSpec("address_2", ("address_2",), "text"),
+            FieldSpec("suburb", ("suburb",), "text"),
+            FieldSpec("postcode", ("postcode",), "identifier"),
+            FieldSpec("state", ("state",), "text"),
+        ),
+        blocking=(
+            BlockingRule("surname", "phonetic", max_block_size=100),
+            BlockingRule("given_name", "phonetic", max_block_size=100),
+            BlockingRule("dob", "exact", max_block_size=50),
+            BlockingRule("ssn", "exact", max_block_size=20),
+            BlockingRule("postcode", "exact", max_block_size=50),
+        ),
+        comparisons=(
+            ComparisonSpec("given_name", "given_name", "string", (0.92, 0.8)),
+            ComparisonSpec("surname", "surname", "string", (0.92, 0.8)),
+            ComparisonSpec("dob", "dob", "date", (0.875, 0.75)),
+            ComparisonSpec("ssn", "ssn", "date", (0.85,)),
+            ComparisonSpec("street_number", "street_number", "exact"),
+            ComparisonSpec("address_1", "address_1", "string", (0.9, 0.8)),
+            ComparisonSpec("address_2", "address_2", "string", (0.9,)),
+            ComparisonSpec("suburb", "suburb", "string", (0.9,), group="locality"),
+            ComparisonSpec("postcode", "postcode", "date", (0.75,), group="locality"),
+            ComparisonSpec("state", "state", "exact"),
+        ),
+        thresholds=Thresholds(upper=0.9, lower=0.5),
+    )
+
+
+PRESETS = {"customers": customers, "projects": projects, "contracts": contracts, "people": people}
+
+
+def preset(name: str) -> MatchSettings:
+    """Shipped settings by name (customers, projects, contracts, people)."""
+    try:
+        return PRESETS[name]()
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}") from None
