@@ -1,0 +1,140 @@
+"""Street and city names: folded, with street types and saints written one way."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from matching.normalize.text import collapse_digraphs, fold_text, to_ascii
+
+# canonical: spellings. English street types -> USPS abbreviations; German "Straße" -> "str"
+# (kept apart from "st": "Main St" and "Hauptstr." are different words that happen to agree).
+_STREET_TYPES = {
+    "st": "street, str eet, stree",
+    "str": "strasse, strase, strabe, strae",
+    "ave": "avenue, av, avn, aven, avenu",
+    "rd": "road",
+    "blvd": "boulevard, blv, boul, bd",
+    "dr": "drive, drv",
+    "ln": "lane",
+    "pl": "place, plc",
+    "ct": "court, crt",
+    "sq": "square, sqr",
+    "hwy": "highway, hiway",
+    "pkwy": "parkway, pky, pkway",
+    "ter": "terrace, terr",
+    "cres": "crescent, cresc",
+    "cir": "circle, circ",
+    "way": "wy",
+    "aly": "alley",
+    "expy": "expressway",
+    "fwy": "freeway",
+    "ste": "suite, su",
+    "fl": "floor, flr",
+    "apt": "apartment",
+    "bldg": "building, bld",
+    "rm": "room",
+    "dept": "department",
+    "unit": "no, nr, number",
+    "po box": "p o box, pobox, post office box, postfach, postbus, boite postale, bp",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+    "ne": "northeast",
+    "nw": "northwest",
+    "se": "southeast",
+    "sw": "southwest",
+}
+# German compounds write the street type inside the word ("Hauptstraße", "Marktplatz").
+_GERMAN_COMPOUND = re.compile(r"(?<=[a-z])(strasse|strase|str)\b")
+
+_CITY_ALIASES = {
+    "saint": "st, ste, sankt, san",
+    "fort": "ft",
+    "mount": "mt",
+    "munich": "munchen",
+    "cologne": "koln",
+    "vienna": "wien",
+    "geneva": "geneve, genf, ginevra",
+    "prague": "praha",
+    "warsaw": "warszawa",
+    "lisbon": "lisboa",
+    "rome": "roma",
+    "milan": "milano",
+    "florence": "firenze",
+    "naples": "napoli",
+    "venice": "venezia",
+    "turin": "torino",
+    "copenhagen": "kobenhavn",
+    "gothenburg": "goteborg",
+    "brussels": "bruxelles, brussel",
+    "antwerp": "antwerpen, anvers",
+    "the hague": "den haag, s gravenhage",
+    "nuremberg": "nurnberg",
+    "hanover": "hannover",
+    "moscow": "moskva",
+    "athens": "athina",
+    "bucharest": "bucuresti",
+    "belgrade": "beograd",
+    "kyiv": "kiev",
+    "seville": "sevilla",
+    "new york": "new york city, nyc",
+    "frankfurt am main": "frankfurt a m, frankfurt main, frankfurt m",
+}
+
+
+def _spelling_index(groups: dict[str, str]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, spellings in groups.items():
+        index[canonical] = canonical
+        for spelling in spellings.split(","):
+            index.setdefault(spelling.strip(), canonical)
+    return index
+
+
+_STREET_INDEX = _spelling_index(_STREET_TYPES)
+_CITY_INDEX = _spelling_index(_CITY_ALIASES)
+
+
+def _replace_phrases(tokens: list[str], index: dict[str, str]) -> list[str]:
+    """Replace the longest phrase (up to 4 tokens) found in `index` at each position."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(4, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + size])
+            if phrase in index:
+                out.extend(index[phrase].split())
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=65536)
+def normalize_street(raw: str | None) -> str | None:
+    """Folded street line with street types canonical ("Straße" -> "str", "Street" -> "st")."""
+    text = to_ascii(raw or "").replace("#", " unit ").replace("'", "")
+    # Split "12a" stays one token; "12-14" becomes "12 14": both sides fold the same way.
+    tokens = [collapse_digraphs(t) for t in fold_text(text).split()]
+    tokens = [_GERMAN_COMPOUND.sub("str", t) for t in tokens]
+    if not tokens:
+        return None
+    # A leading "St" is a saint ("St. Mary's Road"); elsewhere it is a street.
+    saint = ["saint"] if tokens[0] in {"st", "saint"} and len(tokens) > 1 else []
+    rest = tokens[1:] if saint else tokens
+    return " ".join(saint + _replace_phrases(rest, _STREET_INDEX))
+
+
+@lru_cache(maxsize=65536)
+def normalize_city(raw: str | None) -> str | None:
+    """Folded city name with saints spelled out and common exonyms unified ("Köln" = "Cologne")."""
+    tokens = [collapse_digraphs(t) for t in fold_text(to_ascii(raw or "").replace("'", "")).split()]
+    # Postcodes and district numbers written into the city field ("80331 München", "Paris 8").
+    tokens = [t for t in tokens if not t.isdigit()] or tokens
+    if not tokens:
+        return None
+    return " ".join(_replace_phrases(tokens, _CITY_INDEX))

@@ -1,0 +1,121 @@
+"""Word aliases and regional labels for organisation names, as data.
+
+Every alias group maps all its spellings to ONE canonical token (the first), so both directions
+compare equal ("International" == "Intl"). Legal forms ("Corp", "Inc", "Ltd") are not aliases:
+they are removed into `OrgName.legal_form`. Canonical tokens must map to themselves.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# canonical: other spellings (comma separated, folded)
+ALIAS_GROUPS: dict[str, str] = {
+    "and": "und, et",
+    "co": "company, compagnie",
+    "intl": "international, internat, int l, internatl, intern",
+    "tech": "technologies, technology, technol, techn, technologie, technologies",
+    "mfg": "manufacturing, manufacturers, manufacturer, manuf, mfrs, mfr",
+    "svcs": "services, service, svc, srvcs, servs, serv",
+    "bros": "brothers, brother, bro",
+    "assn": "association, assoc, ass n, associations",
+    "assoc": "associates, assocs",
+    "group": "grp, groupe, gruppe, gruppo, grupo",
+    "univ": "university, universitat, universite, universita, universidad, universiteit, uni",
+    "lab": "labs, laboratory, laboratories, laboratoire, laboratorium, labor",
+    "dept": "department, dep, dpt, depts",
+    "inst": "institute, institut, instituto, istituto, institution",
+    "natl": "national, nat l, nationale, nacional",
+    "sys": "systems, system, syst",
+    "solutions": "solution, solns, soln",
+    "consulting": "consultants, consultant, consultancy, consult, consultores, conseil",
+    "holding": "holdings, hldgs, hldg",
+    "ind": "industries, industry, industrial, inds, indus, industrie, industrias",
+    "center": "centre, ctr, cntr, centrum, centro, zentrum",
+    "mgmt": "management, mgt, managment",
+    "eng": "engineering, engg, engr, engineers, ingenieurs",
+    "dev": "development, devel, developments",
+    "comm": "communications, communication, comms, commun",
+    "elec": "electric, electrical, electronics, electronic",
+    "ins": "insurance, insur",
+    "fin": "financial, finance, finl",
+    "pharm": "pharmaceuticals, pharmaceutical, pharma, pharmaceutica",
+    "chem": "chemicals, chemical",
+    "prod": "products, product, prods",
+    "dist": "distribution, distributors, distributor, distr",
+    "sci": "sciences, science, scientific",
+    "res": "research, rsch",
+    "saint": "st, ste, sainte, sankt, san",
+    "mt": "mount, mont",
+    "ft": "fort",
+    "assur": "assurance",
+    "invest": "investments, investment, invt",
+    "mktg": "marketing",
+    "sec": "securities, security",
+    "trans": "transport, transportation",
+    "hosp": "hospital, hospitals",
+    "med": "medical, medicine",
+    "gen": "general, generale, generali",
+    "ent": "enterprises, enterprise, entreprises",
+    "ventures": "venture",
+    "partners": "partner, ptnrs",
+    "energy": "energie, energia",
+    "bank": "banque, banca, banco",
+}
+
+# Regional labels that mark an office, not a different organisation: (spellings, canonical).
+# `bare` ones are removed even without a separator ("Acme EMEA"); the others only after a
+# dash, comma or inside brackets ("Acme (Germany)"), so "Air France" keeps its name.
+BARE_REGIONS: dict[str, str] = {
+    "emea": "emea",
+    "apac": "apac",
+    "asia pacific": "apac",
+    "asia pac": "apac",
+    "asiapac": "apac",
+    "americas": "americas",
+    "north america": "north_america",
+    "n america": "north_america",
+    "latin america": "latam",
+    "latam": "latam",
+    "dach": "dach",
+    "nordics": "nordics",
+    "nordic": "nordics",
+    "benelux": "benelux",
+    "europe": "europe",
+    "eu": "europe",
+    "middle east": "middle_east",
+    "mena": "mena",
+    "anz": "anz",
+    "uk": "uk",
+    "u k": "uk",
+    "usa": "us",
+    "deutschland": "de",
+    "germany": "de",
+    "schweiz": "ch",
+    "suisse": "ch",
+    "switzerland": "ch",
+    "osterreich": "at",
+    "oesterreich": "at",
+    "austria": "at",
+    "nederland": "nl",
+    "netherlands": "nl",
+}
+
+# A regional word right after these is part of the name ("Bank of America").
+REGION_GUARDS = frozenset({"of", "de", "des", "du", "der", "di", "del", "for", "and", "the"})
+
+
+@lru_cache(maxsize=1)
+def alias_index() -> dict[str, str]:
+    """Folded spelling -> canonical token (single tokens only; canonicals map to themselves)."""
+    index: dict[str, str] = {}
+    for canonical, spellings in ALIAS_GROUPS.items():
+        index[canonical] = canonical
+        for spelling in spellings.split(","):
+            index.setdefault(spelling.strip().replace(" ", ""), canonical)
+    return index
+
+
+def canonical_token(token: str) -> str:
+    """The alias group's canonical form of `token` (itself when it has none)."""
+    return alias_index().get(token, token)

@@ -1,0 +1,92 @@
+"""E-mail and website domains reduced to their registrable domain; free-mail detection."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from matching.normalize.suffixes import registrable
+
+# Consumer mailbox providers: a shared domain says nothing about which organisation it is.
+_FREE_MAIL = """
+    gmail.com googlemail.com outlook.com hotmail.com live.com msn.com passport.com
+    yahoo.com ymail.com rocketmail.com aol.com aim.com icloud.com me.com mac.com
+    protonmail.com protonmail.ch proton.me pm.me tutanota.com tuta.io mail.com email.com
+    gmx.de gmx.net gmx.at gmx.ch gmx.com gmx.us web.de t-online.de freenet.de arcor.de
+    posteo.de mailbox.org orange.fr wanadoo.fr free.fr laposte.net sfr.fr neuf.fr
+    libero.it virgilio.it tiscali.it alice.it tin.it btinternet.com sky.com virginmedia.com
+    talktalk.net ntlworld.com blueyonder.co.uk comcast.net verizon.net att.net sbcglobal.net
+    bellsouth.net cox.net charter.net earthlink.net optonline.net shaw.ca rogers.com
+    sympatico.ca bigpond.com bigpond.net.au optusnet.com.au seznam.cz centrum.cz wp.pl o2.pl
+    onet.pl interia.pl bluewin.ch hetnet.nl ziggo.nl kpnmail.nl planet.nl telenet.be
+    skynet.be mail.ru yandex.ru yandex.com rambler.ru bk.ru list.ru inbox.ru qq.com 163.com
+    126.com sina.com sohu.com yeah.net naver.com daum.net hanmail.net rediffmail.com
+    uol.com.br bol.com.br terra.com.br ig.com.br hushmail.com fastmail.com fastmail.fm
+    zoho.com zohomail.com inbox.com lycos.com juno.com netzero.net hey.com duck.com
+"""
+FREE_MAIL_DOMAINS = frozenset(_FREE_MAIL.split())
+# Brands that run a free mailbox under many country domains (yahoo.co.uk, hotmail.fr, ...).
+_FREE_MAIL_BRANDS = frozenset({"yahoo", "hotmail", "outlook", "live", "gmx", "aol", "ymail"})
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+
+
+def _host_labels(host: str) -> list[str] | None:
+    host = host.strip().strip(".").lower()
+    if not host or _IPV4.match(host):
+        return None
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        return None
+    if not (labels[-1].isalpha() or labels[-1].startswith("xn--")):
+        return None
+    return labels
+
+
+def _registrable_host(host: str) -> str | None:
+    labels = _host_labels(host)
+    return registrable(labels) if labels else None
+
+
+@lru_cache(maxsize=65536)
+def normalize_website_domain(raw: str | None) -> str | None:
+    """Registrable domain of a URL or host: "https://www.acme.co.uk/about" -> "acme.co.uk"."""
+    if not raw or not raw.strip():
+        return None
+    text = _SCHEME.sub("", raw.strip().lower())
+    host = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    host = host.rsplit("@", 1)[-1]  # user:password@host
+    host = re.sub(r":\d*$", "", host)  # port
+    return _registrable_host(host)
+
+
+@lru_cache(maxsize=65536)
+def normalize_email_domain(raw: str | None) -> str | None:
+    """Registrable domain of an e-mail address: "Jane@Mail.ACME.co.uk" -> "acme.co.uk"."""
+    if not raw or "@" not in raw:
+        return None
+    text = raw.strip()
+    bracketed = re.search(r"<([^<>]+)>", text)  # "Jane Doe <jane@acme.com>"
+    if bracketed:
+        text = bracketed.group(1)
+    text = text.removeprefix("mailto:").strip()
+    local, _, host = text.rpartition("@")
+    if not local or not host:
+        return None
+    return _registrable_host(host.rstrip(">").strip())
+
+
+def is_free_mail_domain(domain: str | None) -> bool:
+    """True for consumer mailbox domains (gmail.com, gmx.de, yahoo.co.uk…) that identify nobody."""
+    if not domain:
+        return False
+    base = normalize_email_domain(domain) if "@" in domain else normalize_website_domain(domain)
+    if base is None:
+        return False
+    return base in FREE_MAIL_DOMAINS or base.split(".", 1)[0] in _FREE_MAIL_BRANDS

@@ -1,0 +1,126 @@
+"""Legal forms: canonical code, spellings (as folded, initialism-joined tokens) and countries.
+
+A spelling is matched at the end of a name, longest first. Spellings containing "and" are also
+matched with "und" and without the conjunction ("GmbH & Co. KG", "GmbH und Co KG", "GmbH Co KG").
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+_EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
+
+# code: (spellings separated by ",", countries separated by spaces)
+LEGAL_FORMS: dict[str, tuple[str, str]] = {
+    "inc": ("inc, incorporated, incorporation", "US CA PH"),
+    "corp": ("corp, corporation, corpn, corporated", "US CA PH JP KR TW"),
+    "co": ("co, company, and co, cie, and cie, compagnie", "US CA FR BE GB"),
+    "llc": ("llc, limited liability company, limited liability co, l l c", "US AE OM UA"),
+    "pllc": ("pllc, professional limited liability company", "US"),
+    "pc": ("pc, professional corporation, p c", "US CA"),
+    "ltd": ("ltd, limited, ltee, limitee", "GB IE CA HK NZ IL NG KE ZA MT CY GH"),
+    "plc": ("plc, public limited company, public ltd co, public ltd company", "GB IE"),
+    "llp": ("llp, limited liability partnership", "GB US IN SG"),
+    "lp": ("lp, limited partnership", "US GB CA"),
+    "ulc": ("ulc, unlimited liability company, unlimited liability corporation", "CA"),
+    "gmbh": (
+        "gmbh, gesmbh, ges mbh, gesellschaft mbh, mbh, "
+        "gesellschaft mit beschrankter haftung, gesellschaft mit beschraenkter haftung",
+        "DE AT CH LI",
+    ),
+    "gmbh_co_kg": ("gmbh and co kg, gmbh and cokg, gmbh co kg, gmbh kg", "DE AT"),
+    "ag_co_kg": ("ag and co kg, ag co kg", "DE AT"),
+    "kgaa": ("kgaa, ag and co kgaa, kommanditgesellschaft auf aktien", "DE"),
+    "ug": ("ug, ug haftungsbeschrankt, ug haftungsbeschraenkt", "DE"),
+    "ag": ("ag, aktiengesellschaft", "DE AT CH LI"),
+    "kg": ("kg, and co kg, co kg, kommanditgesellschaft", "DE AT CH"),
+    "ohg": ("ohg, offene handelsgesellschaft", "DE"),
+    "gbr": ("gbr, gesellschaft burgerlichen rechts", "DE"),
+    "ek": ("ek, eingetragener kaufmann, eingetragene kauffrau", "DE"),
+    "ev": ("ev, eingetragener verein", "DE"),
+    "se": ("se, societas europaea", _EU + " IS LI NO"),
+    "sa": (
+        "sa, societe anonyme, sociedad anonima, sociedade anonima, spolka akcyjna",
+        "FR BE LU CH ES PT PL GR AR BR CL CO PE UY EC MA",
+    ),
+    "sas": ("sas, societe par actions simplifiee, sasu", "FR"),
+    "sarl": ("sarl, sa rl, societe a responsabilite limitee, eurl", "FR LU CH BE MA TN"),
+    "srl": (
+        "srl, societa a responsabilita limitata, societate cu raspundere limitata, "
+        "societe a responsabilite limitee srl",
+        "IT RO BE AR MD",
+    ),
+    "spa": ("spa, societa per azioni", "IT"),
+    "sagl": ("sagl", "CH"),
+    "bv": ("bv, besloten vennootschap, bvba", "NL BE"),
+    "nv": ("nv, naamloze vennootschap", "NL BE"),
+    "cv": ("cv, commanditaire vennootschap", "NL"),
+    "pty_ltd": ("pty ltd, pty limited, proprietary limited, pty", "AU ZA"),
+    "pvt_ltd": ("pvt ltd, pvt limited, private limited, private ltd, p ltd", "IN PK BD NP LK"),
+    "pte_ltd": ("pte ltd, pte limited", "SG"),
+    "sdn_bhd": ("sdn bhd, sendirian berhad", "MY"),
+    "bhd": ("bhd, berhad", "MY"),
+    "tbk": ("tbk, terbuka", "ID"),
+    "oy": ("oy, osakeyhtio", "FI"),
+    "oyj": ("oyj, julkinen osakeyhtio", "FI"),
+    "ab": ("ab, aktiebolag, aktiebolaget, ab publ", "SE FI"),
+    "as": ("as, aksjeselskap, aktieselskab, aktsiaselts, akciova spolecnost", "NO DK EE CZ SK TR"),
+    "asa": ("asa, allmennaksjeselskap", "NO"),
+    "aps": ("aps, anpartsselskab", "DK"),
+    "kk": ("kk, kabushiki kaisha, kabushikigaisha, kabushiki gaisha", "JP"),
+    "gk": ("gk, godo kaisha, godo gaisha", "JP"),
+    "co_ltd": ("co ltd, company limited, co limited, company ltd", "CN JP KR TW TH HK VN"),
+    "sl": ("sl, slu, sociedad limitada, sociedad de responsabilidad limitada", "ES"),
+    "lda": ("lda, limitada", "PT"),
+    "ltda": ("ltda", "BR CO CL"),
+    "sp_zoo": ("sp z oo, sp zoo, spolka z ograniczona odpowiedzialnoscia", "PL"),
+    "sa_de_cv": ("sa de cv, sociedad anonima de capital variable", "MX"),
+    "s_de_rl": ("s de rl, s de rl de cv", "MX"),
+    "sro": ("sro, spol s r o, spolecnost s rucenim omezenym", "CZ SK"),
+    "kft": ("kft, korlatolt felelossegu tarsasag", "HU"),
+    "zrt": ("zrt, nyrt", "HU"),
+    "doo": ("doo, d o o", "RS HR SI BA ME MK"),
+    "ooo": ("ooo, obshchestvo s ogranichennoy otvetstvennostyu", "RU BY KZ"),
+    "oao": ("oao, pao, zao, ao", "RU"),
+}
+
+
+def _variants(spelling: str) -> set[tuple[str, ...]]:
+    tokens = tuple(spelling.split())
+    if "and" not in tokens:
+        return {tokens}
+    i = tokens.index("and")
+    return {tokens, (*tokens[:i], "und", *tokens[i + 1 :]), tokens[:i] + tokens[i + 1 :]}
+
+
+@lru_cache(maxsize=1)
+def spelling_index() -> dict[tuple[str, ...], str]:
+    """Every spelling (a token tuple) mapped to its canonical code."""
+    index: dict[tuple[str, ...], str] = {}
+    for code, (spellings, _) in LEGAL_FORMS.items():
+        for spelling in spellings.split(","):
+            for variant in _variants(spelling.strip()):
+                index.setdefault(variant, code)
+    return index
+
+
+@lru_cache(maxsize=1)
+def longest_spelling() -> int:
+    """Number of tokens in the longest spelling."""
+    return max(len(s) for s in spelling_index())
+
+
+def match_suffix(tokens: tuple[str, ...]) -> tuple[str, int] | None:
+    """The legal form ending `tokens` (longest spelling wins) and its token count, if any."""
+    index = spelling_index()
+    for size in range(min(longest_spelling(), len(tokens)), 0, -1):
+        code = index.get(tokens[-size:])
+        if code is not None:
+            return code, size
+    return None
+
+
+def legal_form_countries(code: str) -> frozenset[str]:
+    """ISO alpha-2 countries where the legal form `code` exists (empty when unknown)."""
+    entry = LEGAL_FORMS.get(code)
+    return frozenset(entry[1].split()) if entry else frozenset()

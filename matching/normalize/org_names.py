@@ -1,0 +1,184 @@
+"""Organisation names: a comparable core name with legal form and regional label split off."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matching.normalize.aliases import BARE_REGIONS, REGION_GUARDS, canonical_token
+from matching.normalize.countries import country_from_name
+from matching.normalize.legal_forms import match_suffix, spelling_index
+from matching.normalize.text import collapse_digraphs, squash, to_ascii
+
+
+@dataclass(frozen=True, slots=True)
+class OrgName:
+    """A standardized organisation name."""
+
+    raw: str
+    clean: str
+    tokens: tuple[str, ...]
+    legal_form: str | None
+    region: str | None
+
+
+# Legal forms written before the name ("PT Bank Central Asia", "OOO Romashka").
+_PREFIX_FORMS = {
+    ("pt",): "pt",
+    ("kabushiki", "kaisha"): "kk",
+    ("ooo",): "ooo",
+    ("oao",): "oao",
+    ("zao",): "oao",
+    ("pao",): "oao",
+}
+# Regional labels accepted only as a separate segment ("Acme (US)"), never bare.
+_SEGMENT_ONLY_REGIONS = {"us": "us", "u s": "us"}
+_ARTICLES = frozenset({"the"})
+_CONJUNCTIONS = frozenset({"and"})
+
+_INITIALISM = re.compile(r"\b[a-z](?:\s?[./]\s?[a-z]\b)+\.?")
+_WEB_SUFFIX = re.compile(r"(?<=[a-z0-9])\.(?:com|net|org|io)\b")
+_JOINED_AMPERSAND = re.compile(r"(?<=[a-z0-9])&(?=[a-z0-9])")
+_SPACED_SHORT_AMPERSAND = re.compile(r"\b([a-z]{1,2})\s+&\s+([a-z]{1,2})\b")
+_APOSTROPHE = re.compile(r"[`'\"]")
+_SEGMENT_BREAK = re.compile(r"\s+-+\s*|\s*-+\s+|[,;:()\[\]{}|/\\]")
+
+
+def _prepare(raw: str) -> list[list[str]]:
+    """Fold `raw` into segments (split at commas, brackets, spaced dashes) of word tokens."""
+    text = to_ascii(raw)
+    text = _WEB_SUFFIX.sub("", text)
+    text = _JOINED_AMPERSAND.sub("", text)  # AT&T -> att, P&G -> pg
+    text = _SPACED_SHORT_AMPERSAND.sub(r"\1\2", text)  # "AT & T" is the same initialism
+    text = text.replace("&", " and ")
+    text = _APOSTROPHE.sub("", text)  # McDonald's -> mcdonalds
+    text = _INITIALISM.sub(lambda m: re.sub(r"[\s./]", "", m.group(0)), text)
+    segments = [squash(part).split() for part in _SEGMENT_BREAK.split(text)]
+    return [segment for segment in segments if segment]
+
+
+def _region_label(words: tuple[str, ...], *, separated: bool) -> str | None:
+    phrase = " ".join(words)
+    if phrase in BARE_REGIONS:
+        return BARE_REGIONS[phrase]
+    if not separated:
+        return None
+    if phrase in _SEGMENT_ONLY_REGIONS:
+        return _SEGMENT_ONLY_REGIONS[phrase]
+    country = country_from_name(phrase)
+    if country is None:
+        return None
+    return "uk" if country == "GB" else country.lower()
+
+
+class _Parts:
+    """Mutable working state of one name while suffixes are peeled off."""
+
+    def __init__(self, segments: list[list[str]]) -> None:
+        self.tokens: list[str] = [t for segment in segments for t in segment]
+        self.last_segment = len(segments[-1]) if len(segments) > 1 else 0
+        self.legal_form: str | None = None
+        self.region: str | None = None
+
+    def drop_tail(self, size: int) -> None:
+        del self.tokens[-size:]
+        self.last_segment = 0
+
+    def peel_region(self) -> bool:
+        for size in (3, 2, 1):
+            if size >= len(self.tokens):
+                continue
+            tail = tuple(self.tokens[-size:])
+            separated = size == self.last_segment
+            if not separated and self.tokens[-size - 1] in REGION_GUARDS:
+                continue
+            label = _region_label(tail, separated=separated)
+            if label is not None:
+                self.region = self.region or label
+                self.drop_tail(size)
+                return True
+        return False
+
+    def peel_legal_form(self) -> bool:
+        found = match_suffix(tuple(self.tokens))
+        if found is None or found[1] >= len(self.tokens):
+            return False
+        self.legal_form = self.legal_form or found[0]
+        self.drop_tail(found[1])
+        return True
+
+    def peel_word(self, words: frozenset[str]) -> bool:
+        if len(self.tokens) > 1 and self.tokens[-1] in words:
+            self.drop_tail(1)
+            return True
+        return False
+
+    def peel_prefix(self) -> None:
+        if len(self.tokens) > 1 and self.tokens[0] in _ARTICLES:
+            del self.tokens[0]
+        for prefix, code in _PREFIX_FORMS.items():
+            if len(self.tokens) > len(prefix) and tuple(self.tokens[: len(prefix)]) == prefix:
+                del self.tokens[: len(prefix)]
+                self.legal_form = self.legal_form or code
+                return
+
+    def peel(self) -> None:
+        if len(self.tokens) > 1 and self.tokens[0] in _ARTICLES:
+            del self.tokens[0]
+        while (
+            self.peel_region()
+            or self.peel_legal_form()
+            or self.peel_word(_ARTICLES)
+            or self.peel_word(_CONJUNCTIONS)
+        ):
+            pass
+        self.peel_prefix()
+
+
+@lru_cache(maxsize=1)
+def _reserved() -> frozenset[str]:
+    # Words a digraph collapse must not produce, or a second pass would peel them off.
+    words = {w for spelling in spelling_index() for w in spelling}
+    words |= {w for label in BARE_REGIONS for w in label.split()}
+    return frozenset(words | _ARTICLES | _CONJUNCTIONS | REGION_GUARDS)
+
+
+def _canonical(token: str) -> str:
+    aliased = canonical_token(token)
+    if aliased != token:
+        return aliased
+    collapsed = collapse_digraphs(token)
+    return token if collapsed in _reserved() else canonical_token(collapsed)
+
+
+def _non_latin_fallback(raw: str) -> list[list[str]]:
+    # Scripts without a transliteration table (CJK, Arabic…) keep their own letters.
+    words = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", raw).casefold()).split()
+    return [words] if words else []
+
+
+@lru_cache(maxsize=65536)
+def normalize_org_name(raw: str | None) -> OrgName | None:
+    """Standardize an organisation name; None when it has no letters or digits at all."""
+    if raw is None:
+        return None
+    segments = _prepare(raw) or _non_latin_fallback(raw)
+    if not segments:
+        return None
+    parts = _Parts(segments)
+    parts.peel()
+    tokens = [_canonical(t) for t in parts.tokens]
+    # A canonical spelling can expose a new suffix ("Acme Company Co"); peel to a fixed point.
+    while True:
+        again = _Parts([tokens])
+        again.peel()
+        again_tokens = [_canonical(t) for t in again.tokens]
+        if again_tokens == tokens:
+            break
+        tokens = again_tokens
+        parts.legal_form = parts.legal_form or again.legal_form
+        parts.region = parts.region or again.region
+    clean = " ".join(tokens)
+    return OrgName(raw, clean, tuple(tokens), parts.legal_form, parts.region)

@@ -1,0 +1,33 @@
+"""Phone numbers to E.164."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from matching.normalize.countries import normalize_country
+
+# "+44 (0)20 …": the bracketed trunk zero is written but never dialled after a country code.
+_TRUNK_ZERO = re.compile(r"^(\s*\+\s*\d{1,3})\s*\(0\)")
+_LEADING_IDD = re.compile(r"^\s*00(?=[1-9])")
+
+
+@lru_cache(maxsize=65536)
+def normalize_phone(raw: str | None, country: str | None = None) -> str | None:
+    """E.164 form of a phone number (extension dropped); None when it cannot be a number."""
+    if not raw or not raw.strip():
+        return None
+    text = _TRUNK_ZERO.sub(r"\1 ", raw)
+    region = normalize_country(country)
+    if region is None:
+        # Without a country only international forms can be read; "00" is the common prefix.
+        text = _LEADING_IDD.sub("+", text)
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

@@ -1,0 +1,297 @@
+"""Organisation names: clean core, legal form and regional label."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.normalize import OrgName, normalize_org_name
+
+
+def _org(raw: str) -> OrgName:
+    org = normalize_org_name(raw)
+    assert org is not None
+    return org
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ACME Corp.",
+        "Acme Corporation Inc",
+        "ACME - EMEA",
+        "The Acme Company",
+        "Acme, Inc.",
+        "ACME INCORPORATED",
+        "Acme L.L.C.",
+        "Acme Ltd (UK)",
+        "Acme \u2013 APAC",
+        "Acme North America Inc.",
+        "acme co., ltd.",
+        "Acme GmbH & Co. KG",
+        "Acme (Pty) Ltd",
+        "Acme Pty. Ltd.",
+        "Acme S.A.",
+        "ACME SAS",
+        "Acme S.r.l.",
+        "Acme S.p.A.",
+        "Acme B.V.",
+        "Acme N.V.",
+        "Acme Oyj",
+        "Acme AB (publ)",
+        "Acme A/S",
+        "Acme ApS",
+        "Acme K.K.",
+        "Acme Sp. z o.o.",
+        "Acme S.A. de C.V.",
+        "Acme Pvt. Ltd.",
+        "Acme Pte. Ltd.",
+        "Acme Sdn. Bhd.",
+        "Acme Aktiengesellschaft",
+        "Acme Gesellschaft mit beschränkter Haftung",
+        "Acme Limited",
+        "ACME PLC",
+        "Acme Public Limited Company",
+        "Acme LLP",
+        "Acme ULC",
+        "Acme - Deutschland",
+        "Acme Deutschland GmbH",
+        "Acme (Germany)",
+        "Acme, The",
+        "acme  the",
+        "Acme & Co.",
+        "Acme SE",
+        "ACME",
+    ],
+)
+def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
+    assert _org(raw).clean == "acme"
+
+
+@pytest.mark.parametrize(
+    ("raw", "legal_form"),
+    [
+        ("Acme GmbH", "gmbh"),
+        ("Acme Ltd", "ltd"),
+        ("Acme Ltd.", "ltd"),
+        ("Acme Limited", "ltd"),
+        ("Acme Inc", "inc"),
+        ("Acme Incorporated", "inc"),
+        ("Acme Corp", "corp"),
+        ("Acme Corporation", "corp"),
+        ("Acme Corporation Inc", "inc"),
+        ("Acme LLC", "llc"),
+        ("Acme L.L.C.", "llc"),
+        ("Acme Limited Liability Company", "llc"),
+        ("Acme plc", "plc"),
+        ("Acme Public Limited Company", "plc"),
+        ("Acme LLP", "llp"),
+        ("Acme LP", "lp"),
+        ("Acme GmbH & Co. KG", "gmbh_co_kg"),
+        ("Acme GmbH und Co KG", "gmbh_co_kg"),
+        ("Acme GmbH & Co KG", "gmbh_co_kg"),
+        ("Acme & Co. KG", "kg"),
+        ("Acme AG", "ag"),
+        ("Acme Aktiengesellschaft", "ag"),
+        ("Acme Gesellschaft mit beschränkter Haftung", "gmbh"),
+        ("Acme Gesellschaft mit beschraenkter Haftung", "gmbh"),
+        ("Acme Ges.m.b.H.", "gmbh"),
+        ("Acme KGaA", "kgaa"),
+        ("Acme SE", "se"),
+        ("Acme S.A.", "sa"),
+        ("Acme SA", "sa"),
+        ("Acme Sociedad Anónima", "sa"),
+        ("Acme Société Anonyme", "sa"),
+        ("Acme S.A.S.", "sas"),
+        ("Acme SARL", "sarl"),
+        ("Acme S.à r.l.", "sarl"),
+        ("Acme S.r.l.", "srl"),
+        ("Acme SRL", "srl"),
+        ("Acme S.p.A.", "spa"),
+        ("Acme B.V.", "bv"),
+        ("Acme NV", "nv"),
+        ("Acme Pty Ltd", "pty_ltd"),
+        ("Acme Proprietary Limited", "pty_ltd"),
+        ("Acme (Pty) Ltd", "pty_ltd"),
+        ("Acme Private Limited", "pvt_ltd"),
+        ("Acme Pvt Ltd", "pvt_ltd"),
+        ("Acme Pte Ltd", "pte_ltd"),
+        ("Acme Oy", "oy"),
+        ("Acme Oyj", "oyj"),
+        ("Acme AB", "ab"),
+        ("Acme Aktiebolag", "ab"),
+        ("Acme AS", "as"),
+        ("Acme A/S", "as"),
+        ("Acme ASA", "asa"),
+        ("Acme ApS", "aps"),
+        ("Acme KK", "kk"),
+        ("Acme K.K.", "kk"),
+        ("Acme Kabushiki Kaisha", "kk"),
+        ("Kabushiki Kaisha Acme", "kk"),
+        ("Acme Co., Ltd.", "co_ltd"),
+        ("Acme Company Limited", "co_ltd"),
+        ("Acme Co.", "co"),
+        ("The Acme Company", "co"),
+        ("Acme S.L.", "sl"),
+        ("Acme Lda", "lda"),
+        ("Acme Ltda", "ltda"),
+        ("Acme Sp. z o.o.", "sp_zoo"),
+        ("Acme S.A. de C.V.", "sa_de_cv"),
+        ("Acme ULC", "ulc"),
+        ("Acme P.C.", "pc"),
+        ("Acme s.r.o.", "sro"),
+        ("Acme Kft.", "kft"),
+        ("Acme d.o.o.", "doo"),
+        ("Acme Sdn Bhd", "sdn_bhd"),
+        ("PT Acme Tbk", "tbk"),
+        ("PT Acme", "pt"),
+        ("Acme", None),
+        ("Acme Ltd (UK)", "ltd"),
+    ],
+)
+def test_legal_form_is_detected_and_canonical(raw: str, legal_form: str | None) -> None:
+    org = _org(raw)
+    assert (org.legal_form, org.clean) == (legal_form, "acme")
+
+
+def test_gmbh_and_ltd_are_different_legal_forms_of_the_same_name() -> None:
+    gmbh, ltd = _org("Acme GmbH"), _org("Acme Ltd")
+    assert gmbh.clean == ltd.clean == "acme"
+    assert gmbh.legal_form != ltd.legal_form
+
+
+@pytest.mark.parametrize(
+    ("raw", "region"),
+    [
+        ("ACME - EMEA", "emea"),
+        ("Acme EMEA", "emea"),
+        ("Acme \u2013 APAC", "apac"),
+        ("Acme — Asia Pacific", "apac"),
+        ("Acme (UK)", "uk"),
+        ("Acme UK Ltd", "uk"),
+        ("Acme Ltd (United Kingdom)", "uk"),
+        ("Acme North America", "north_america"),
+        ("Acme Americas", "americas"),
+        ("Acme DACH", "dach"),
+        ("Acme Nordics", "nordics"),
+        ("Acme Benelux B.V.", "benelux"),
+        ("Acme Deutschland", "de"),
+        ("Acme Deutschland GmbH", "de"),
+        ("Acme (Germany)", "de"),
+        ("Acme - France", "fr"),
+        ("Acme, Switzerland", "ch"),
+        ("Acme (US)", "us"),
+        ("Acme USA Inc", "us"),
+        ("Acme LATAM", "latam"),
+        ("Acme", None),
+    ],
+)
+def test_regional_label_is_removed_and_canonical(raw: str, region: str | None) -> None:
+    org = _org(raw)
+    assert (org.region, org.clean) == (region, "acme")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Air France", "air france"),
+        ("Bank of America", "bank of america"),
+        ("University of Europe", "univ of europe"),
+        ("Deutsche Bank", "deutsche bank"),
+        ("Telecom Italia", "telecom italia"),
+    ],
+)
+def test_a_country_that_is_part_of_the_name_stays(raw: str, clean: str) -> None:
+    assert _org(raw).clean == clean
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Müller & Söhne GmbH", "Mueller and Soehne"),
+        ("Müller und Söhne", "MUELLER & SOEHNE KG"),
+        ("Société Générale S.A.", "Societe Generale"),
+        ("Société Générale", "SOCIETE GENERALE SA"),
+        ("AT&T Labs", "AT & T Laboratories"),
+        ("AT&T Labs", "AT&T Laboratory"),
+        ("IBM Almaden Research Center", "IBM Almaden Research Centre"),
+        ("IBM Almaden Research Center", "I.B.M. Almaden Res. Ctr."),
+        ("Acme International", "ACME Intl."),
+        ("Acme International Ltd", "Acme Int'l Limited"),
+        ("Acme Technologies", "Acme Tech"),
+        ("Acme Manufacturing", "Acme Mfg."),
+        ("Acme Services", "Acme Svcs"),
+        ("Acme Brothers", "Acme Bros."),
+        ("Acme Association", "Acme Assn."),
+        ("Acme Consulting", "Acme Consultants"),
+        ("Acme Holdings", "Acme Holding"),
+        ("Acme Group", "Acme Grp"),
+        ("Acme Company Services", "Acme Co. Services"),
+        ("Smith & Sons", "Smith and Sons"),
+        ("Amazon.com, Inc.", "Amazon Corp."),
+        ("McDonald's Corporation", "McDonalds Corp"),
+        ("J. P. Morgan & Co.", "JP Morgan"),
+        ("St. Jude Medical", "Saint Jude Medical Inc"),
+        ("Arizona State Univ.", "Arizona State University"),
+        ("Düsseldorf Consulting", "Duesseldorf Consulting"),
+        ("Zürich Versicherung", "Zurich Versicherung"),
+        ("Nestlé S.A.", "NESTLE"),
+        ("Škoda Auto a.s.", "Skoda Auto"),
+        ("Ørsted A/S", "Orsted"),
+        ("Łukasiewicz Sp. z o.o.", "Lukasiewicz"),
+        ("\u041e\u041e\u041e \u0420\u043e\u043c\u0430\u0448\u043a\u0430", "Romashka"),
+        ("Acme Corp \u2013 EMEA", "ACME CORPORATION (EMEA)"),
+    ],
+)
+def test_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
+    assert _org(left).clean == _org(right).clean
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Acme", "Apex"),
+        ("Acme Consulting", "Acme Manufacturing"),
+        ("Bank of America", "Bank of England"),
+        ("Air France", "Air India"),
+    ],
+)
+def test_different_names_stay_different(left: str, right: str) -> None:
+    assert _org(left).clean != _org(right).clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("GmbH", "gmbh"),
+        ("Ltd.", "ltd"),
+        ("The Company", "co"),
+        ("Limited", "limited"),
+        ("UK", "uk"),
+        ("EMEA", "emea"),
+        ("The", "the"),
+        ("Inc. (UK)", "inc"),
+    ],
+)
+def test_a_name_that_is_only_a_legal_form_or_label_keeps_its_words(raw: str, clean: str) -> None:
+    assert _org(raw).clean == clean
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "!!!", "-", "()"])
+def test_no_name_gives_none(raw: str | None) -> None:
+    assert normalize_org_name(raw) is None
+
+
+def test_a_name_in_an_untransliterated_script_keeps_its_letters() -> None:
+    org = _org("トヨタ自動車")
+    assert org.clean == "トヨタ自動車"
+
+
+def test_tokens_are_the_clean_name_split() -> None:
+    org = _org("The Acme Consulting Group GmbH - EMEA")
+    assert org == OrgName(
+        raw="The Acme Consulting Group GmbH - EMEA",
+        clean="acme consulting group",
+        tokens=("acme", "consulting", "group"),
+        legal_form="gmbh",
+        region="emea",
+    )
