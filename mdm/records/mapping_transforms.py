@@ -37,7 +37,11 @@ def upper(value: str) -> str | None:
 
 
 def to_iso_date(value: str, formats: tuple[str, ...] = ()) -> str | None:
-    """A vendor date or datetime as `YYYY-MM-DD`; text that is no date is kept raw for ingest."""
+    """A vendor date or datetime as `YYYY-MM-DD`; text that is no date is kept raw for ingest.
+
+    A datetime keeps the calendar day it was written in: converting zones would move a
+    project that starts at local midnight to the day before.
+    """
     text = value.strip()
     if not text:
         return None
