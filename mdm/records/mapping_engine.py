@@ -123,11 +123,14 @@ def _normalized(envelope: Envelope, response: Any) -> list[Mapping[str, Any]]:
     if not isinstance(response, Mapping):
         raise MappingError("a normalised response is an object with 'results'")
     refs = resolve(response, envelope.path or "results") or []
+    if not isinstance(refs, list):
+        raise MappingError(f"'{envelope.path}' of a normalised response must be a list")
     records: list[Mapping[str, Any]] = []
     for ref in refs:
-        key, rid = ref.get("key"), ref.get("id")
-        record = (response.get(key) or {}).get(str(rid)) if isinstance(key, str) else None
-        if record is None:
+        key, rid = (ref.get("key"), ref.get("id")) if isinstance(ref, Mapping) else (None, None)
+        table = response.get(key) if isinstance(key, str) else None
+        record = table.get(str(rid)) if isinstance(table, Mapping) else None
+        if not isinstance(record, Mapping):
             raise MappingError(f"result {key}/{rid} is not in the response")
         records.append(_inline(record, envelope.include, response))
     return records
@@ -140,7 +143,9 @@ def _inline(
     out = dict(record)
     for id_field, collection in include.items():
         ids = record.get(id_field)
-        table = response.get(collection) or {}
+        table = response.get(collection)
+        if not isinstance(table, Mapping):
+            continue
         if isinstance(ids, list):
             out[collection] = [table[str(i)] for i in ids if str(i) in table]
         elif ids is not None and str(ids) in table:

@@ -17,6 +17,7 @@ _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
 _NULL_DATES: Final = frozenset({"1900-01-01", "0001-01-01"})
 _NUMBER_NOISE = re.compile(r"[\s'_\u00a0\u202f]")
 _CURRENCY_SIGNS: Final = "$€£¥"
+_MAX_DIGITS: Final = 40
 
 
 def strip(value: str) -> str | None:
@@ -57,7 +58,10 @@ def to_iso_date(value: str, formats: tuple[str, ...] = ()) -> str | None:
     epoch = _EPOCH_MS.match(text)
     if epoch:
         millis = int(epoch.group(1) or epoch.group(2))
-        return datetime.fromtimestamp(millis / 1000, tz=UTC).date().isoformat()
+        try:
+            return datetime.fromtimestamp(millis / 1000, tz=UTC).date().isoformat()
+        except (ValueError, OverflowError, OSError):
+            return text
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt).date().isoformat()
@@ -76,7 +80,8 @@ def to_number(value: str, divide_by: Decimal | None = None) -> str | None:
         number = Decimal(_plain_digits(text))
     except InvalidOperation:
         return text
-    if not number.is_finite():
+    # A huge exponent (1e999999) would expand to a gigabyte of digits: keep it raw.
+    if not number.is_finite() or abs(number.adjusted()) > _MAX_DIGITS:
         return text
     if divide_by is not None:
         number = number / divide_by

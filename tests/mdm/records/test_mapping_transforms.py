@@ -22,8 +22,9 @@ from mdm.records.mapping_paths import PathSyntaxError, parse_path, render_scalar
         ("/Date(1735689600000)/", "2025-01-01"),  # Dynamics business event
         ("1735689600000", "2025-01-01"),  # epoch milliseconds
         ("  ", None),
-        ("sometime in May", "sometime in May"),
-        ("2025-13-45", "2025-13-45"),  # looks ISO, is no date: raw  # kept raw for ingest to flag
+        ("sometime in May", "sometime in May"),  # kept raw for ingest to flag
+        ("2025-13-45", "2025-13-45"),  # looks ISO, is no date: raw
+        ("/Date(999999999999999999)/", "/Date(999999999999999999)/"),  # past year 9999: raw
     ],
 )
 def test_date_reads_vendor_formats(raw: str, expected: str | None) -> None:
@@ -47,6 +48,7 @@ def test_date_tries_declared_formats() -> None:
         ("-0.0", None, "0"),
         ("18450050", Decimal(100), "184500.5"),  # Kantata price_in_cents
         ("n/a", None, "n/a"),
+        ("1e999999", None, "1e999999"),  # would expand to a million digits: raw
         ("", None, None),
     ],
 )
