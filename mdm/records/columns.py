@@ -101,11 +101,18 @@ MANDATORY_VALUES: Final[dict[EntityType, tuple[tuple[str, ...], ...]]] = {
 
 # A cross-reference column: a system name (lower case, digits, underscores) then `_id`.
 _XREF = re.compile(r"^[a-z][a-z0-9_]*_id$")
+# Entity words are no system names: `customer_id` is a misspelt `customer_source_id`, and
+# accepting it as a cross-reference would silently drop the link.
+_NOT_SYSTEMS: Final = frozenset(
+    {"source", "customer", "project", "contract", "parent", "opportunity", "golden"}
+)
 
 
 def is_xref_column(column: str, entity_type: EntityType) -> bool:
     """True for a `<system>_id` column carrying the record's id in another system."""
-    return bool(_XREF.match(column)) and column not in COLUMNS[entity_type]
+    if not _XREF.match(column) or column in COLUMNS[entity_type]:
+        return False
+    return not any(part in _NOT_SYSTEMS for part in xref_system(column).split("_"))
 
 
 def xref_system(column: str) -> str:
