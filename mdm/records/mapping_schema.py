@@ -43,7 +43,7 @@ class Step(_Strict):
 
     name: Literal["strip", "lower", "upper", "date", "number", "map"]
     formats: tuple[str, ...] = ()
-    divide_by: Decimal | None = None
+    divide_by: Decimal | None = Field(default=None, gt=0)
     table: dict[str, str] = Field(default_factory=dict)
 
 

@@ -165,6 +165,7 @@ def test_top_level_mistakes_are_reported(
         ({"path": "Name", "transforms": [{"map": {}}]}, "transform 'map' needs a non-empty"),
         ({"path": "Name", "transforms": [{"date": {"zone": "UTC"}}]}, "takes no parameter zone"),
         ({"path": "Name", "eval": "1+1"}, "eval: unknown key"),
+        ({"path": "N", "transforms": [{"number": {"divide_by": 0}}]}, "greater than 0"),
     ],
 )
 def test_bad_field_rules_are_reported(tmp_path: Path, rule: dict[str, Any], problem: str) -> None:
