@@ -49,6 +49,9 @@ VAT_FORMATS = {
 _VAT_PREFIX = {"GR": "EL"}
 # Words written after a Swiss UID or before a VAT number that are not part of it.
 _NOISE = re.compile(r"\b(?:MWST|TVA|IVA|MVA|VAT|UST-?IDNR|UID|ABN|EIN|GSTIN)\b|\b(?:NO|NR)[.:]")
+# A label naming the scheme stands in for a missing country ("ABN 51 824 753 556").
+_SCHEME_COUNTRY = {"ABN": "AU", "EIN": "US", "GSTIN": "IN", "MWST": "CH", "UID": "CH"}
+_SCHEME = re.compile(r"\b(ABN|EIN|GSTIN|MWST|UID)\b")
 _SEPARATORS = re.compile(r"[\s.\-/_:,]")
 
 
@@ -108,6 +111,8 @@ def _vat(compact: str, prefix: str) -> str | None:
 def _explicit_prefix(compact: str) -> str | None:
     if compact.startswith("CHE"):
         return "CH"
+    if compact.startswith("ATU"):
+        return "AT"
     head = compact[:2]
     if head not in VAT_FORMATS or len(compact) < 4:
         return None
@@ -123,7 +128,8 @@ def normalize_tax_id(raw: str | None, country: str | None = None) -> str | None:
     compact = _SEPARATORS.sub("", _NOISE.sub(" ", raw.upper()))
     if not compact.isalnum():
         return None
-    code = normalize_country(country)
+    scheme = _SCHEME.search(raw.upper())
+    code = normalize_country(country) or (_SCHEME_COUNTRY[scheme.group(1)] if scheme else None)
     prefix = _explicit_prefix(compact)
     if prefix == "CH" or (prefix is None and code in _NATIONAL):
         return _NATIONAL["CH" if prefix == "CH" else str(code)](compact)

@@ -1,0 +1,156 @@
+"""Postcodes, streets and cities."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.normalize import normalize_city, normalize_postcode, normalize_street
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "postcode"),
+    [
+        ("sw1a 1aa", None, "SW1A1AA"),
+        ("SW1A 1AA", "GB", "SW1A1AA"),
+        ("sw1a1aa", "United Kingdom", "SW1A1AA"),
+        ("EC1A 1BB", "GB", "EC1A1BB"),
+        ("M1 1AE", "GB", "M11AE"),
+        ("D-80331", None, "80331"),
+        ("D-80331", "DE", "80331"),
+        ("80331", "DE", "80331"),
+        ("01067", "DE", "01067"),
+        ("12345-6789", "US", "12345"),
+        ("12345-6789", None, "12345"),
+        ("123456789", "US", "12345"),
+        ("94105", "US", "94105"),
+        ("2134", "US", "02134"),
+        ("K1A 0B1", "CA", "K1A0B1"),
+        ("1012 AB", "NL", "1012AB"),
+        ("NL-1012 AB", "NL", "1012AB"),
+        ("CH-8001", "CH", "8001"),
+        ("A-1010", "AT", "1010"),
+        ("F-75008", "FR", "75008"),
+        ("75008", "FR", "75008"),
+        ("00-950", "PL", "00950"),
+        ("100-0001", "JP", "1000001"),
+        ("2000", "AU", "2000"),
+        ("01310-100", "BR", "01310100"),
+        ("D02 X285", "IE", "D02X285"),
+        ("560001", "IN", "560001"),
+        ("8001", None, "8001"),
+        ("ab12 3cd", "XX", "AB123CD"),
+    ],
+)
+def test_postcode_truth_table(raw: str, country: str | None, postcode: str) -> None:
+    assert normalize_postcode(raw, country) == postcode
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        (None, None),
+        ("", "DE"),
+        ("  ", None),
+        ("8033", "DE"),
+        ("803311", "DE"),
+        ("ABCDE", "DE"),
+        ("SW1A", "GB"),
+        ("1234", "NL"),
+        ("12345", "GB"),
+        ("n/a", None),
+        ("ABC", None),
+    ],
+)
+def test_invalid_postcode_is_none(raw: str | None, country: str | None) -> None:
+    assert normalize_postcode(raw, country) is None
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("123 Main Street", "123 Main St."),
+        ("123 Main Street", "123 MAIN ST"),
+        ("Hauptstraße 5", "Hauptstrasse 5"),
+        ("Hauptstraße 5", "Hauptstr. 5"),
+        ("Hauptstraße 5", "HAUPTSTR 5"),
+        ("Müllerstraße 12", "Muellerstr. 12"),
+        ("Berliner Straße 1", "Berliner Str. 1"),
+        ("12224 Ventura Blvd.", "12224 Ventura Boulevard"),
+        ("5th Avenue 1", "5th Ave 1"),
+        ("10 Downing Road", "10 Downing Rd."),
+        ("Suite 200, 1 Market St", "Ste. 200, 1 Market Street"),
+        ("1 Market St #200", "1 Market St Unit 200"),
+        ("P.O. Box 123", "PO Box 123"),
+        ("Postfach 12", "PO Box 12"),
+        ("1 North Main Street", "1 N. Main St"),
+        ("St. Mary's Road 4", "Saint Marys Road 4"),
+        ("Rue de la Paix 1", "rue de la paix 1"),
+        ("Avenue des Champs-Élysées 10", "Av. des Champs Elysees 10"),
+    ],
+)
+def test_street_spellings_agree(left: str, right: str) -> None:
+    assert normalize_street(left) == normalize_street(right)
+
+
+@pytest.mark.parametrize(
+    ("raw", "street"),
+    [
+        ("123 Main Street", "123 main st"),
+        ("Hauptstraße 5", "hauptstr 5"),
+        ("Suite 200, 1 Market Street", "ste 200 1 market st"),
+        ("Apartment 4B, 12 Elm Lane", "apt 4b 12 elm ln"),
+        ("2nd Floor, 1 High St", "2nd fl 1 high st"),
+        ("St. Mary's Road", "saint marys rd"),
+        ("435 s. la cienega blv.", "435 s la cienega blvd"),
+        ("Marienplatz 1", "marienplatz 1"),
+    ],
+)
+def test_street_truth_table(raw: str, street: str) -> None:
+    assert normalize_street(raw) == street
+
+
+def test_main_street_and_main_strasse_stay_apart() -> None:
+    assert normalize_street("Main Street 1") != normalize_street("Main Straße 1")
+
+
+@pytest.mark.parametrize("raw", [None, "", "  ", "---"])
+def test_empty_street_is_none(raw: str | None) -> None:
+    assert normalize_street(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "city"),
+    [
+        ("St. Louis", "saint louis"),
+        ("Saint Louis", "saint louis"),
+        ("ST LOUIS", "saint louis"),
+        ("Frankfurt am Main", "frankfurt am main"),
+        ("Frankfurt a. M.", "frankfurt am main"),
+        ("Frankfurt/Main", "frankfurt am main"),
+        ("München", "munich"),
+        ("Muenchen", "munich"),
+        ("Munich", "munich"),
+        ("80331 München", "munich"),
+        ("Köln", "cologne"),
+        ("Zürich", "zurich"),
+        ("Zurich", "zurich"),
+        ("Genève", "geneva"),
+        ("Den Haag", "the hague"),
+        ("NYC", "new york"),
+        ("New York City", "new york"),
+        ("Sankt Gallen", "saint gallen"),
+        ("St. Gallen", "saint gallen"),
+        ("Saint-Denis", "saint denis"),
+        ("Ft. Worth", "fort worth"),
+        ("São Paulo", "sao paulo"),
+        ("Paris 8", "paris"),
+        ("Kraków", "krakow"),
+    ],
+)
+def test_city_truth_table(raw: str, city: str) -> None:
+    assert normalize_city(raw) == city
+
+
+@pytest.mark.parametrize("raw", [None, "", " ", "-"])
+def test_empty_city_is_none(raw: str | None) -> None:
+    assert normalize_city(raw) is None
