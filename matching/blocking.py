@@ -119,6 +119,7 @@ def block(
     """Union of every rule's pairs; with `sources`, only pairs across different sources."""
     parents = prepared[parent_field].tolist() if parent_field else None
     codes = pd.factorize(pd.Series(sources))[0] if sources is not None else None
+    parent_codes = pd.factorize(pd.Series(parents, dtype=object))[0] if parents else None
     n = len(prepared)
     all_codes: list[IntArray] = []
     counts: dict[str, int] = {}
@@ -126,6 +127,9 @@ def block(
         left, right = _rule_pairs(prepared, rule, parents)
         if codes is not None:
             keep = codes[left] != codes[right]
+            left, right = left[keep], right[keep]
+        if parent_codes is not None:
+            keep = parent_codes[left] == parent_codes[right]
             left, right = left[keep], right[keep]
         counts[f"{rule.method}:{rule.field}"] = len(left)
         all_codes.append(left * n + right)

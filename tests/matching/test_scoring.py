@@ -1,0 +1,96 @@
+"""Fellegi-Sunter: EM recovers known m and u; labels refit; artefacts round-trip."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matching.config import ComparisonSpec, MatchSettings
+from matching.scoring import FittedModel, fit_em, fit_from_labels, match_weight, weight_matrix
+
+SETTINGS = MatchSettings(
+    entity_type="test",
+    fields=(),
+    blocking=(),
+    comparisons=(
+        ComparisonSpec("a", "a", "string", (0.9,)),
+        ComparisonSpec("b", "b", "exact"),
+        ComparisonSpec("c", "c", "string", (0.9,)),
+    ),
+)
+# levels 1.. (null excluded): exact, fuzzy, else / exact, else / exact, fuzzy, else
+TRUE_M = [np.array([0.7, 0.2, 0.1]), np.array([0.9, 0.1]), np.array([0.6, 0.3, 0.1])]
+TRUE_U = [np.array([0.02, 0.08, 0.9]), np.array([0.1, 0.9]), np.array([0.05, 0.15, 0.8])]
+
+
+def _sample(n: int, share: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    is_match = rng.random(n) < share
+    cols = []
+    for m, u in zip(TRUE_M, TRUE_U, strict=True):
+        from_m = rng.choice(len(m), n, p=m) + 1
+        from_u = rng.choice(len(u), n, p=u) + 1
+        cols.append(np.where(is_match, from_m, from_u))
+    return np.column_stack(cols).astype(np.int8), is_match
+
+
+def test_em_recovers_known_m_and_u_from_unlabelled_pairs() -> None:
+    rng = np.random.default_rng(7)
+    levels, _ = _sample(40_000, 0.2, rng)
+    random_levels, _ = _sample(40_000, 0.001, rng)
+    model = fit_em(SETTINGS, levels, random_levels, candidate_share=0.005)
+    assert model.prior == pytest.approx(0.2, abs=0.02)
+    for c in range(3):
+        assert np.asarray(model.m[c][1:]) == pytest.approx(TRUE_M[c], abs=0.03)
+        assert np.asarray(model.u[c][1:]) == pytest.approx(TRUE_U[c], abs=0.03)
+
+
+def test_labels_refit_recovers_m_and_u() -> None:
+    levels, is_match = _sample(20_000, 0.3, np.random.default_rng(3))
+    model = fit_from_labels(SETTINGS, levels, is_match)
+    for c in range(3):
+        assert np.asarray(model.m[c][1:]) == pytest.approx(TRUE_M[c], abs=0.03)
+        assert np.asarray(model.u[c][1:]) == pytest.approx(TRUE_U[c], abs=0.03)
+
+
+def test_null_level_weighs_nothing() -> None:
+    levels, is_match = _sample(2_000, 0.3, np.random.default_rng(5))
+    model = fit_from_labels(SETTINGS, levels, is_match)
+    null_pair = np.zeros((1, 3), np.int8)
+    assert weight_matrix(model, null_pair).tolist() == [[0.0, 0.0, 0.0]]
+
+
+def test_agreement_weighs_for_and_disagreement_against() -> None:
+    levels, is_match = _sample(5_000, 0.3, np.random.default_rng(11))
+    model = fit_from_labels(SETTINGS, levels, is_match)
+    agree = match_weight(model, np.array([[1, 1, 1]], np.int8))[0]
+    disagree = match_weight(model, np.array([[3, 2, 3]], np.int8))[0]
+    assert agree > 0 > disagree
+
+
+def test_correlated_group_counts_only_its_strongest_weight() -> None:
+    levels, is_match = _sample(5_000, 0.3, np.random.default_rng(13))
+    grouped = MatchSettings(
+        entity_type="test",
+        fields=(),
+        blocking=(),
+        comparisons=(
+            ComparisonSpec("a", "a", "string", (0.9,), group="name"),
+            ComparisonSpec("b", "b", "exact"),
+            ComparisonSpec("c", "c", "string", (0.9,), group="name"),
+        ),
+    )
+    model = fit_from_labels(grouped, levels, is_match)
+    weights = weight_matrix(model, np.array([[1, 1, 1]], np.int8))[0]
+    assert (weights[0] == 0.0) != (weights[2] == 0.0)
+    assert weights[1] != 0.0
+
+
+def test_fitted_model_round_trips_as_json() -> None:
+    levels, is_match = _sample(2_000, 0.3, np.random.default_rng(17))
+    model = fit_from_labels(SETTINGS, levels, is_match)
+    assert FittedModel.from_json(model.to_json()) == model
+
+
+def test_unknown_model_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="format"):
+        FittedModel.from_json('{"format": "other"}')
