@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from sqlalchemy import Engine
 
-from mdm import logs, migrate
+from mdm import migrate
+from mdm.cli_support import err, load_settings, open_database
 from mdm.db import create_db_engine
-from mdm.errors import DatabaseNotReady
-from mdm.settings import Settings
+from mdm.exports.cli import export_app
+from mdm.records.cli import ingest_command, quarantine_app, seed_command
+from mdm.records.mappings_cli import app as mappings_app
 
 app = typer.Typer(
     name="mdm",
@@ -19,25 +20,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    settings = Settings()
-    logs.configure(settings.log_level, settings.log_format)
-    return settings
-
-
-def open_database(settings: Settings) -> Engine:
-    """An engine on a usable schema: the embedded database is migrated, a server one must be."""
-    engine = create_db_engine(settings)
-    try:
-        migrate.prepare(engine, embedded=settings.is_sqlite)
-    except DatabaseNotReady as exc:
-        engine.dispose()
-        err.print(f"[red]error:[/red] {exc.detail}")
-        raise typer.Exit(code=2) from exc
-    return engine
 
 
 @app.command("migrate")
@@ -46,7 +28,7 @@ def migrate_command(
     check: Annotated[bool, typer.Option(help="Only report; exit 1 if not at head.")] = False,
 ) -> None:
     """Migrate the database schema (PostgreSQL needs this before any other command)."""
-    settings = _settings()
+    settings = load_settings()
     engine = create_db_engine(settings)
     try:
         if check:
@@ -75,7 +57,7 @@ def serve(
 
     from mdm.app import create_app
 
-    settings = _settings()
+    settings = load_settings()
     open_database(settings).dispose()
     uvicorn.run(
         create_app(settings),
@@ -84,6 +66,13 @@ def serve(
         log_config=None,
         proxy_headers=False,
     )
+
+
+app.command("ingest")(ingest_command)
+app.command("seed")(seed_command)
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(export_app, name="export")
+app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")
 
 
 def main() -> None:

@@ -65,18 +65,31 @@ def _sqlite_engine(settings: Settings) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers ask for BEGIN IMMEDIATE (see `session_scope(write=True)`): they take the write
+        # lock up front and queue on the busy timeout, instead of failing when a read-then-write
+        # transaction finds the snapshot it read is stale.
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit if the block succeeds, roll back if it raises."""
-    with Session(engine, expire_on_commit=False) as session:
+def session_scope(
+    engine: Engine, *, write: bool = False, dry_run: bool = False
+) -> Iterator[Session]:
+    """One unit of work: commit if the block succeeds, roll back if it raises (or on a dry run).
+
+    `write=True` marks a unit that will write: on SQLite it starts with BEGIN IMMEDIATE.
+    """
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
         except BaseException:
             session.rollback()
             raise

@@ -24,6 +24,13 @@ class InvalidInput(MDMError):
     status_code = 422
 
 
+class MalformedRequest(MDMError):
+    """The request body cannot even be parsed (bad JSON); nothing was written."""
+
+    code = "malformed_request"
+    status_code = 400
+
+
 class NotFound(MDMError):
     """The thing asked for does not exist."""
 

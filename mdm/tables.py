@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import mdm.db  # noqa: F401  (applies the naming convention before any table is declared)
+import mdm.db
+import mdm.golden.models
+import mdm.records.models  # noqa: F401
 
 metadata = SQLModel.metadata

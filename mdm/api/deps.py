@@ -31,7 +31,14 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
         yield session
 
 
+def get_write_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """Like `get_session`, for routes that write (takes SQLite's write lock up front)."""
+    with session_scope(engine, write=True) as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 # scope="function" commits before the response is sent, so a failed commit is the response.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]

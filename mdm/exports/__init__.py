@@ -1,0 +1,1 @@
+"""CSV exports of the cross-reference and the golden records."""

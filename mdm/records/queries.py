@@ -1,0 +1,58 @@
+"""Read one source record with its history; delete one by key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from mdm.entities import EntityType
+from mdm.errors import NotFound
+from mdm.records.models import SourceRecord, SourceRecordVersion
+from mdm.records.service import RecordResult, upsert
+from mdm.records.validation import ValidRow, validate_row
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A source record and every version of it, oldest first."""
+
+    record: SourceRecord
+    versions: list[SourceRecordVersion]
+
+
+def find_record(session: Session, entity: EntityType, system: str, source_id: str) -> SourceRecord:
+    """The record under a key, or `NotFound`."""
+    query = select(SourceRecord).where(
+        SourceRecord.entity_type == entity.value,
+        SourceRecord.source_system == system.lower(),
+        SourceRecord.source_id == source_id,
+    )
+    record = session.scalars(query).one_or_none()
+    if record is None:
+        raise NotFound(f"no {entity.value} record {system}:{source_id}")
+    return record
+
+
+def record_history(session: Session, entity: EntityType, system: str, source_id: str) -> RecordView:
+    """The record and its versions."""
+    record = find_record(session, entity, system, source_id)
+    query = (
+        select(SourceRecordVersion)
+        .where(SourceRecordVersion.source_record_id == record.id)
+        .order_by(col(SourceRecordVersion.version))
+    )
+    return RecordView(record, list(session.scalars(query)))
+
+
+def delete_record(
+    session: Session, entity: EntityType, system: str, source_id: str
+) -> RecordResult:
+    """Soft-delete a known record (a new version; nothing is erased)."""
+    record = find_record(session, entity, system, source_id)
+    row = validate_row(
+        entity,
+        {"source_system": record.source_system, "source_id": record.source_id, "deleted": "true"},
+    )
+    assert isinstance(row, ValidRow)
+    return upsert(session, entity, row)

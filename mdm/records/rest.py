@@ -1,0 +1,111 @@
+"""REST for source records: bulk upsert (canonical or native), read, soft delete, quarantine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from mdm.api.body import read_limited
+from mdm.api.deps import SessionDep, SettingsDep, WriteSessionDep
+from mdm.entities import EntityType
+from mdm.records import quarantine
+from mdm.records.bulk import parse_body
+from mdm.records.models import QuarantineStatus
+from mdm.records.queries import delete_record, record_history
+from mdm.records.schemas import (
+    IngestOut,
+    QuarantineItemOut,
+    QuarantinePage,
+    RecordResultOut,
+    ResubmitIn,
+)
+from mdm.records.service import ingest
+
+router = APIRouter(prefix="/api/v1", tags=["records"])
+
+
+@router.post("/{entity}/records", response_model=IngestOut)
+async def bulk_upsert(
+    entity: str,
+    request: Request,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    system: Annotated[str | None, Query(description="Native payloads of this system")] = None,
+    snapshot: Annotated[bool, Query(description="Delete the systems' unlisted records")] = False,
+) -> IngestOut:
+    """Upsert up to 10,000 records; one result per record, good ones committed."""
+    kind = EntityType.parse(entity)
+    inputs = parse_body(await read_limited(request, settings.max_request_bytes), kind, system)
+    return IngestOut.of(ingest(session, kind, inputs, snapshot=snapshot))
+
+
+class VersionOut(BaseModel):
+    """One version of a source record."""
+
+    version: int
+    deleted: bool
+    data: dict[str, str]
+    warnings: list[str]
+    correlation_id: str | None
+    created_at: datetime
+
+
+class RecordOut(BaseModel):
+    """A source record with its full history."""
+
+    entity_type: str
+    source_system: str
+    source_id: str
+    golden_id: str | None
+    status: str
+    version: int
+    versions: list[VersionOut]
+
+
+@router.get("/{entity}/records/{system}/{source_id}", response_model=RecordOut)
+def get_record(entity: str, system: str, source_id: str, session: SessionDep) -> RecordOut:
+    """One source record and every version of it."""
+    view = record_history(session, EntityType.parse(entity), system, source_id)
+    versions = [VersionOut.model_validate(v, from_attributes=True) for v in view.versions]
+    return RecordOut.model_validate(
+        {**view.record.model_dump(), "versions": versions}, from_attributes=True
+    )
+
+
+@router.delete("/{entity}/records/{system}/{source_id}", response_model=RecordResultOut)
+def soft_delete(entity: str, system: str, source_id: str, session: WriteSessionDep) -> Any:
+    """Soft-delete a record: a new version marked deleted; history is kept."""
+    return RecordResultOut.of(delete_record(session, EntityType.parse(entity), system, source_id))
+
+
+@router.get("/quarantine", response_model=QuarantinePage, tags=["quarantine"])
+def list_quarantine(
+    session: SessionDep,
+    entity: str | None = None,
+    status: QuarantineStatus | None = QuarantineStatus.OPEN,
+    source_system: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> QuarantinePage:
+    """Quarantined payloads, oldest first (open ones unless `status` says otherwise)."""
+    where = quarantine.QuarantineFilter(
+        EntityType.parse(entity) if entity else None, status, source_system, limit, offset
+    )
+    items, total = quarantine.list_items(session, where)
+    return QuarantinePage(items=[QuarantineItemOut.of(i) for i in items], total=total)
+
+
+@router.get("/quarantine/{item_id}", response_model=QuarantineItemOut, tags=["quarantine"])
+def show_quarantine(item_id: int, session: SessionDep) -> QuarantineItemOut:
+    """One quarantined payload with every reason."""
+    return QuarantineItemOut.of(quarantine.get_item(session, item_id))
+
+
+@router.post("/quarantine/{item_id}/resubmit", response_model=RecordResultOut, tags=["quarantine"])
+def resubmit_quarantine(item_id: int, fix: ResubmitIn, session: WriteSessionDep) -> Any:
+    """Resubmit a fixed payload; 422 with the remaining reasons if it is still invalid."""
+    fields = {k: v or "" for k, v in fix.fields.items()}
+    return RecordResultOut.of(quarantine.resubmit(session, item_id, fields, fix.native))

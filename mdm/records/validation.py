@@ -1,0 +1,134 @@
+"""Check one canonical row: keys, mandatory values, lengths; every problem reported at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+
+from mdm.entities import EntityType
+from mdm.records import columns
+from mdm.records.models import RECORD_TABLES
+from mdm.records.values import Parsed, parse_row
+
+_SYSTEM = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
+_TRUE = {"true", "1", "yes", "y"}
+_FALSE = {"false", "0", "no", "n", ""}
+MAX_CELL = 2000
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    """A row fit for the canonical model."""
+
+    source_system: str
+    source_id: str
+    deleted: bool
+    cells: dict[str, str]  # the row as kept in the version: trimmed, empty cells dropped
+    xrefs: dict[str, str]  # system -> id in that system
+    parsed: Parsed
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    """A row that goes to quarantine, with every reason."""
+
+    source_system: str | None
+    source_id: str | None
+    cells: dict[str, Any]
+    reasons: list[str]
+
+
+def clean_cells(raw: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Trim text, drop empty cells, render numbers; nested values are reasons to reject."""
+    cells: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int | float | str):
+            text = str(value).strip()
+        else:
+            problems.append(f"{key}: must be text, got {type(value).__name__}")
+            continue
+        if text:
+            cells[str(key)] = text
+    return cells, problems
+
+
+def validate_row(entity: EntityType, raw: Mapping[str, Any]) -> ValidRow | InvalidRow:
+    """Validate one canonical row of `entity`."""
+    cells, reasons = clean_cells(raw)
+    kind = entity.plural
+    if "source_system" in cells:
+        cells["source_system"] = cells["source_system"].lower()
+    reasons += [f"{c}: unknown column" for c in columns.unknown_columns(list(cells), kind)]
+    deleted = _deleted_flag(cells, reasons)
+    reasons += _missing_values(entity, cells, deleted)
+    reasons += _bad_lengths(cells, column_limits(entity))
+    system, source_id = cells.get("source_system"), cells.get("source_id")
+    if system and not _SYSTEM.match(system):
+        reasons.append("source_system: use letters, digits, '_', '.' or '-' (at most 64)")
+    if reasons or system is None or source_id is None:
+        return InvalidRow(system, source_id, dict(raw), reasons)
+    xrefs = {columns.xref_system(c): v for c, v in cells.items() if columns.is_xref_column(c, kind)}
+    parsed = parse_row(entity.value, cells, columns.COLUMNS[kind])
+    return ValidRow(system, source_id, deleted, cells, xrefs, parsed, content_hash(cells))
+
+
+def _deleted_flag(cells: dict[str, str], reasons: list[str]) -> bool:
+    flag = cells.pop(columns.DELETED_COLUMN, "").lower()
+    if flag in _TRUE:
+        cells[columns.DELETED_COLUMN] = "true"
+        return True
+    if flag not in _FALSE:
+        reasons.append(f"deleted: must be true or false, got {flag!r}")
+    return False
+
+
+def _missing_values(entity: EntityType, cells: dict[str, str], deleted: bool) -> list[str]:
+    reasons = []
+    for group in columns.MANDATORY_VALUES[entity.plural]:
+        if deleted and group[0] not in ("source_system", "source_id"):
+            continue  # a deletion only needs the key
+        if not any(cells.get(c) for c in group):
+            reasons.append(f"{' or '.join(group)}: required")
+    return reasons
+
+
+@cache
+def column_limits(entity: EntityType) -> dict[str, int]:
+    """Widths of the columns a row's cells land in; a longer value would not fit."""
+    limits = {"source_system": 64, "source_id": 255}
+    for column in sa_inspect(RECORD_TABLES[entity]).columns:
+        length = getattr(column.type, "length", None)
+        if length:
+            limits[column.name] = length
+    return limits
+
+
+def _bad_lengths(cells: dict[str, str], limits: dict[str, int]) -> list[str]:
+    reasons = []
+    for column, value in cells.items():
+        # Cross-reference ids land in a 255-wide column; other cells only in the JSON version.
+        limit = limits.get(column, 255 if column.endswith("_id") else MAX_CELL)
+        if len(value) > limit:
+            reasons.append(f"{column}: longer than {limit} characters")
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+            reasons.append(f"{column}: contains control characters")
+    return reasons
+
+
+def content_hash(cells: Mapping[str, str]) -> str:
+    """Identical rows hash identically whatever their column order."""
+    canonical = json.dumps(dict(sorted(cells.items())), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
