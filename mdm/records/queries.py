@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from mdm.entities import EntityType
 from mdm.errors import NotFound
-from mdm.records.models import SourceRecord, SourceRecordVersion
+from mdm.records.models import RECORD_TABLES, SourceRecord, SourceRecordVersion
 from mdm.records.service import RecordResult, upsert
 from mdm.records.validation import ValidRow, validate_row
 
 
 @dataclass(frozen=True)
 class RecordView:
-    """A source record and every version of it, oldest first."""
+    """A source record, its current typed values and every version of it, oldest first."""
 
     record: SourceRecord
+    values: SQLModel | None
     versions: list[SourceRecordVersion]
 
 
@@ -42,7 +43,8 @@ def record_history(session: Session, entity: EntityType, system: str, source_id:
         .where(SourceRecordVersion.source_record_id == record.id)
         .order_by(col(SourceRecordVersion.version))
     )
-    return RecordView(record, list(session.scalars(query)))
+    values = session.get(RECORD_TABLES[entity], record.id)
+    return RecordView(record, values, list(session.exec(query)))
 
 
 def delete_record(

@@ -13,6 +13,7 @@ from mdm.api.deps import SessionDep, SettingsDep, WriteSessionDep
 from mdm.entities import EntityType
 from mdm.records import quarantine
 from mdm.records.bulk import parse_body
+from mdm.records.canonical import VALUE_SCHEMAS, CanonicalValues
 from mdm.records.models import QuarantineStatus
 from mdm.records.queries import delete_record, record_history
 from mdm.records.schemas import (
@@ -62,16 +63,19 @@ class RecordOut(BaseModel):
     golden_id: str | None
     status: str
     version: int
+    values: CanonicalValues | None
     versions: list[VersionOut]
 
 
 @router.get("/{entity}/records/{system}/{source_id}", response_model=RecordOut)
 def get_record(entity: str, system: str, source_id: str, session: SessionDep) -> RecordOut:
     """One source record and every version of it."""
-    view = record_history(session, EntityType.parse(entity), system, source_id)
+    kind = EntityType.parse(entity)
+    view = record_history(session, kind, system, source_id)
+    values = VALUE_SCHEMAS[kind].model_validate(view.values) if view.values else None
     versions = [VersionOut.model_validate(v, from_attributes=True) for v in view.versions]
     return RecordOut.model_validate(
-        {**view.record.model_dump(), "versions": versions}, from_attributes=True
+        {**view.record.model_dump(), "values": values, "versions": versions}
     )
 
 

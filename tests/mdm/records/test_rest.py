@@ -86,6 +86,9 @@ def test_record_history_and_soft_delete(client: TestClient) -> None:
     assert (deleted["result"], deleted["deleted"], deleted["version"]) == ("updated", True, 3)
     record = client.get(f"{URL}/crm/001A").json()
     assert record["status"] == "deleted"
+    assert record["values"]["name"] == "Acme Holding GmbH"
+    assert record["values"]["country"] == "DE"
+    assert record["values"]["legal_form"] == "gmbh"
     assert [v["version"] for v in record["versions"]] == [1, 2, 3]
     assert [v["deleted"] for v in record["versions"]] == [False, False, True]
     assert client.get(f"{URL}/crm/nope").status_code == 404
