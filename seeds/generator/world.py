@@ -27,7 +27,7 @@ PRESENCE: Final[tuple[tuple[str, ...], ...]] = (
 PRESENCE_WEIGHTS: Final[tuple[float, ...]] = (0.52, 0.12, 0.07, 0.14, 0.06, 0.05, 0.04)
 # Cluster kinds per draw; a draw makes one to five true customers.
 CLUSTER_KINDS: Final[tuple[str, ...]] = ("standalone", "group", "sisters", "office")
-CLUSTER_WEIGHTS: Final[tuple[float, ...]] = (0.87, 0.04, 0.065, 0.025)
+CLUSTER_WEIGHTS: Final[tuple[float, ...]] = (0.855, 0.055, 0.065, 0.025)
 _MAIL_LOCALS: Final = ("info", "contact", "accounts", "office", "hello", "finance", "ap")
 
 

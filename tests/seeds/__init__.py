@@ -1,0 +1,1 @@
+"""Tests of the seed generator and the committed seed files."""
