@@ -19,8 +19,9 @@ from mdm.errors import InvalidInput
 from mdm.records import quarantine
 from mdm.records.csv_io import read_csv
 from mdm.records.models import QuarantineItem, QuarantineStatus
+from mdm.records.outcomes import RecordResult
 from mdm.records.seed import is_empty, load_seeds
-from mdm.records.service import IngestReport, RecordInput, RecordResult, ingest
+from mdm.records.service import IngestReport, RecordInput, ingest
 
 CHUNK = 1000
 SEEDS = Path("seeds/data")

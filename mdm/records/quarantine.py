@@ -13,7 +13,8 @@ from mdm.entities import EntityType
 from mdm.errors import Conflict, InvalidInput, NotFound
 from mdm.records.mapping import MappingError, load_mapping
 from mdm.records.models import QuarantineItem, QuarantineStatus
-from mdm.records.service import RecordResult, upsert
+from mdm.records.outcomes import RecordResult
+from mdm.records.service import upsert
 from mdm.records.validation import InvalidRow, validate_row
 
 

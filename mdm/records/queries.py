@@ -9,7 +9,8 @@ from sqlmodel import Session, SQLModel, col, select
 from mdm.entities import EntityType
 from mdm.errors import NotFound
 from mdm.records.models import RECORD_TABLES, SourceRecord, SourceRecordVersion
-from mdm.records.service import RecordResult, upsert
+from mdm.records.outcomes import RecordResult
+from mdm.records.service import upsert
 from mdm.records.validation import ValidRow, validate_row
 
 

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from mdm.records.models import QuarantineItem
-from mdm.records.service import IngestReport, RecordResult
+from mdm.records.outcomes import RecordResult
+from mdm.records.service import IngestReport
 
 
 class RecordResultOut(BaseModel):

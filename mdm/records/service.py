@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, select
 
 from mdm import correlation
 from mdm.entities import EntityType
-from mdm.golden.ids import new_golden_id
-from mdm.golden.models import GoldenRecord
 from mdm.records import store
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
+from mdm.records.outcomes import Outcome, RecordResult
 from mdm.records.validation import InvalidRow, ValidRow, validate_row
-
-Outcome = Literal["created", "updated", "unchanged", "quarantined"]
+from mdm.records.writer import RowToWrite, write_rows
 
 
 @dataclass(frozen=True)
@@ -27,23 +25,6 @@ class RecordInput:
     native: dict[str, Any] | None = None
     origin: str | None = None
     problem: str | None = None  # set when the native payload could not even be mapped
-
-
-@dataclass(frozen=True)
-class RecordResult:
-    """What happened to one input row."""
-
-    index: int
-    result: Outcome
-    source_system: str | None
-    source_id: str | None
-    golden_id: str | None = None
-    version: int | None = None
-    deleted: bool = False
-    warnings: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    quarantine_id: int | None = None
-    origin: str | None = None
 
 
 @dataclass
@@ -69,16 +50,33 @@ def ingest(
 ) -> IngestReport:
     """Ingest rows in one unit of work (flushed, never committed here)."""
     checked = [(i, item, _check(entity, item)) for i, item in enumerate(inputs)]
-    # Work in key order so concurrent batches lock rows in the same order (no deadlocks);
-    # the sort is stable, so repeats of one key keep their input order.
-    checked.sort(key=lambda c: _sort_key(c[2]))
-    results = [_apply(session, entity, i, item, row) for i, item, row in checked]
+    valid = [
+        RowToWrite(i, row, item.native, item.origin)
+        for i, item, row in checked
+        if isinstance(row, ValidRow)
+    ]
+    # Key order, so concurrent batches lock rows in the same order (no deadlocks); the sort
+    # is stable, so repeats of one key keep their input order.
+    valid.sort(key=lambda r: (r.row.source_system, r.row.source_id))
+    results = write_rows(session, entity, valid) if valid else []
+    results += [
+        _quarantined(session, entity, i, item, row)
+        for i, item, row in checked
+        if isinstance(row, InvalidRow)
+    ]
     results.sort(key=lambda r: r.index)
     report = IngestReport(results)
     if snapshot:
         report.snapshot_deleted = _delete_missing(session, entity, checked)
     session.flush()
     return report
+
+
+def upsert(
+    session: Session, entity: EntityType, row: ValidRow, native: dict[str, Any] | None = None
+) -> RecordResult:
+    """Create, version or leave alone the record under one row's key."""
+    return write_rows(session, entity, [RowToWrite(0, row, native)])[0]
 
 
 def _check(entity: EntityType, item: RecordInput) -> ValidRow | InvalidRow:
@@ -88,27 +86,19 @@ def _check(entity: EntityType, item: RecordInput) -> ValidRow | InvalidRow:
     return validate_row(entity, item.cells)
 
 
-def _sort_key(row: ValidRow | InvalidRow) -> tuple[int, str, str]:
-    if isinstance(row, InvalidRow):
-        return (1, "", "")
-    return (0, row.source_system, row.source_id)
-
-
-def _apply(
-    session: Session, entity: EntityType, index: int, item: RecordInput, row: ValidRow | InvalidRow
+def _quarantined(
+    session: Session, entity: EntityType, index: int, item: RecordInput, row: InvalidRow
 ) -> RecordResult:
-    if isinstance(row, InvalidRow):
-        quarantined = quarantine(session, entity, row, item)
-        return RecordResult(
-            index,
-            "quarantined",
-            row.source_system,
-            row.source_id,
-            reasons=row.reasons,
-            quarantine_id=quarantined.id,
-            origin=item.origin,
-        )
-    return replace(upsert(session, entity, row, item.native, index), origin=item.origin)
+    quarantined = quarantine(session, entity, row, item)
+    return RecordResult(
+        index,
+        "quarantined",
+        row.source_system,
+        row.source_id,
+        reasons=row.reasons,
+        quarantine_id=quarantined.id,
+        origin=item.origin,
+    )
 
 
 def quarantine(
@@ -128,59 +118,6 @@ def quarantine(
     session.add(quarantined)
     session.flush()
     return quarantined
-
-
-def upsert(
-    session: Session,
-    entity: EntityType,
-    row: ValidRow,
-    native: dict[str, Any] | None = None,
-    index: int = 0,
-) -> RecordResult:
-    """Create, version or leave alone the record under the row's key."""
-    record, created = store.lock_or_create(session, entity, row)
-    if created:
-        if not row.deleted:
-            record.golden_id = _new_golden(session, entity)
-        store.add_version(session, record, row, native, row.deleted)
-        return _result(index, "created", record, row)
-    deleted = row.deleted
-    if deleted and _only_key(row):
-        if record.status == RecordStatus.DELETED:
-            return _result(index, "unchanged", record, row)
-        # A bare deletion keeps the last known values in its version.
-        row = store.with_previous_cells(session, record, row)
-    if record.content_hash == row.content_hash:
-        return _result(index, "unchanged", record, row)
-    store.add_version(session, record, row, native, deleted)
-    if not deleted and record.golden_id is None:
-        record.golden_id = _new_golden(session, entity)
-    return _result(index, "updated", record, row)
-
-
-def _only_key(row: ValidRow) -> bool:
-    return set(row.cells) <= {"source_system", "source_id", "deleted"}
-
-
-def _new_golden(session: Session, entity: EntityType) -> str:
-    # Until matching resolves records, each accepted record is its own golden record.
-    golden = GoldenRecord(id=new_golden_id(entity), entity_type=entity.value)
-    session.add(golden)
-    session.flush()
-    return golden.id
-
-
-def _result(index: int, outcome: Outcome, record: SourceRecord, row: ValidRow) -> RecordResult:
-    return RecordResult(
-        index,
-        outcome,
-        record.source_system,
-        record.source_id,
-        golden_id=record.golden_id,
-        version=record.version,
-        deleted=record.status == RecordStatus.DELETED,
-        warnings=row.parsed.warnings,
-    )
 
 
 def _delete_missing(

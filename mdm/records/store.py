@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import TypeVar
 
-from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -14,13 +14,11 @@ from mdm import correlation
 from mdm.clock import utcnow
 from mdm.entities import EntityType
 from mdm.records.models import (
-    RECORD_TABLES,
     RecordStatus,
     SourceRecord,
     SourceRecordVersion,
-    SourceXref,
 )
-from mdm.records.validation import ValidRow, content_hash
+from mdm.records.validation import content_hash
 
 T = TypeVar("T")
 
@@ -32,96 +30,70 @@ def locking(session: Session, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
     return query
 
 
-def _find(session: Session, entity: EntityType, system: str, source_id: str) -> SourceRecord | None:
-    query = select(SourceRecord).where(
-        SourceRecord.entity_type == entity.value,
-        SourceRecord.source_system == system,
-        SourceRecord.source_id == source_id,
-    )
-    return session.exec(locking(session, query)).one_or_none()
+def _chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
-def lock_or_create(
-    session: Session, entity: EntityType, row: ValidRow
-) -> tuple[SourceRecord, bool]:
-    """The record under the row's key, locked; created (version 0, no golden id) if new."""
-    record = _find(session, entity, row.source_system, row.source_id)
-    if record is not None:
-        return record, False
-    inserted = session.execute(_insert_if_absent(session, entity, row)).scalar_one_or_none()
-    record = _find(session, entity, row.source_system, row.source_id)
-    assert record is not None  # inserted now, or by a concurrent writer that has committed
-    return record, inserted is not None
+def fetch_locked(
+    session: Session, entity: EntityType, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], SourceRecord]:
+    """The records under `keys` that exist, locked in id order (so lockers never deadlock)."""
+    by_system: dict[str, list[str]] = {}
+    for system, source_id in keys:
+        by_system.setdefault(system, []).append(source_id)
+    found: dict[tuple[str, str], SourceRecord] = {}
+    for system, ids in sorted(by_system.items()):
+        for chunk in _chunks(sorted(ids)):
+            query = (
+                select(SourceRecord)
+                .where(
+                    col(SourceRecord.entity_type) == entity.value,
+                    col(SourceRecord.source_system) == system,
+                    col(SourceRecord.source_id).in_(chunk),
+                )
+                .order_by(col(SourceRecord.id))
+            )
+            for record in session.exec(locking(session, query)):
+                found[(record.source_system, record.source_id)] = record
+    return found
 
 
-def _insert_if_absent(session: Session, entity: EntityType, row: ValidRow) -> Any:
-    # ON CONFLICT DO NOTHING: two writers racing on one new key both survive; one of them creates.
+def lock_or_create_many(
+    session: Session, entity: EntityType, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], SourceRecord]:
+    """Every key's record, locked; new ones created at version 0 with no golden id yet."""
+    found = fetch_locked(session, entity, keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        _insert_if_absent(session, entity, missing)
+        found.update(fetch_locked(session, entity, missing))
+    return found
+
+
+def _insert_if_absent(session: Session, entity: EntityType, keys: list[tuple[str, str]]) -> None:
+    # ON CONFLICT DO NOTHING: writers racing on one new key all survive; exactly one creates
+    # it, and the others find it (committed) when they read the keys back.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
-    return (
-        insert(SourceRecord)
-        .values(
-            entity_type=entity.value,
-            source_system=row.source_system,
-            source_id=row.source_id,
-            status=RecordStatus.ACTIVE.value,
-            version=0,
-            content_hash="",
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["entity_type", "source_system", "source_id"])
-        .returning(col(SourceRecord.id))
+    rows = [
+        {
+            "entity_type": entity.value,
+            "source_system": system,
+            "source_id": source_id,
+            "status": RecordStatus.ACTIVE.value,
+            "version": 0,
+            "content_hash": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for system, source_id in keys
+    ]
+    statement = insert(SourceRecord).on_conflict_do_nothing(
+        index_elements=["entity_type", "source_system", "source_id"]
     )
-
-
-def add_version(
-    session: Session,
-    record: SourceRecord,
-    row: ValidRow,
-    native: dict[str, Any] | None,
-    deleted: bool,
-) -> None:
-    """Append the row as the record's next version and make it current."""
-    assert record.id is not None
-    record.version += 1
-    record.content_hash = row.content_hash
-    record.status = RecordStatus.DELETED if deleted else RecordStatus.ACTIVE
-    record.updated_at = utcnow()
-    session.add(
-        SourceRecordVersion(
-            source_record_id=record.id,
-            version=record.version,
-            content_hash=row.content_hash,
-            deleted=deleted,
-            data=row.cells,
-            native=native,
-            warnings=row.parsed.warnings,
-            correlation_id=correlation.get(),
-        )
-    )
-    if not deleted:
-        _write_typed(session, EntityType(record.entity_type), record.id, row)
-        _write_xrefs(session, record.id, row.xrefs)
-    session.flush()
-
-
-def _write_typed(session: Session, entity: EntityType, record_id: int, row: ValidRow) -> None:
-    table = RECORD_TABLES[entity]
-    values = {k: v for k, v in row.parsed.values.items() if k in table.model_fields}
-    typed = session.get(table, record_id)
-    if typed is None:
-        session.add(table(source_record_id=record_id, **values))
-        return
-    for name in table.model_fields:
-        if name != "source_record_id":
-            setattr(typed, name, values.get(name))
-
-
-def _write_xrefs(session: Session, record_id: int, xrefs: dict[str, str]) -> None:
-    session.execute(delete(SourceXref).where(col(SourceXref.source_record_id) == record_id))
-    for system, external_id in sorted(xrefs.items()):
-        session.add(SourceXref(source_record_id=record_id, system=system, external_id=external_id))
+    for chunk in _chunks(rows):
+        session.execute(statement, chunk)
 
 
 def latest_version(session: Session, record: SourceRecord) -> SourceRecordVersion:
@@ -131,14 +103,6 @@ def latest_version(session: Session, record: SourceRecord) -> SourceRecordVersio
         SourceRecordVersion.version == record.version,
     )
     return session.exec(query).one()
-
-
-def with_previous_cells(session: Session, record: SourceRecord, row: ValidRow) -> ValidRow:
-    """A bare deletion row, filled with the record's last known cells."""
-    cells = {**latest_version(session, record).data, **row.cells}
-    return ValidRow(
-        row.source_system, row.source_id, True, cells, row.xrefs, row.parsed, content_hash(cells)
-    )
 
 
 def soft_delete(session: Session, record: SourceRecord) -> None:
