@@ -14,6 +14,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/mdm seed --if-empty
 	$(BIN)/mdm serve
 
 test: lint test-sqlite test-postgres
