@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -103,32 +104,38 @@ def render_name(
     return case_noise(rng, name) if chance(rng, P_CASE) else name
 
 
+# Field renderers by column; a blank cell is decided first so its renderer never runs.
+_RENDERERS: Final[dict[str, Callable[[random.Random, TrueCustomer, Profile, bool], str]]] = {
+    "street": lambda rng, c, p, a: f.street_field(rng, c, a),
+    "city": lambda rng, c, p, a: f.city_field(rng, c, a),
+    "postal_code": lambda rng, c, p, a: f.postal_code_field(rng, c),
+    "country": lambda rng, c, p, a: f.country_field(rng, c, p.country_name),
+    "phone": lambda rng, c, p, a: f.phone_field(rng, c),
+    "email": lambda rng, c, p, a: f.email_field(rng, c, p.finance_mail, p.free_mail),
+    "website": lambda rng, c, p, a: f.website_field(rng, c),
+    "tax_id": lambda rng, c, p, a: f.tax_id_field(rng, c),
+    "legal_name": lambda rng, c, p, a: (
+        f.legal_name_field(rng, c, a) if rng.random() < p.legal_name else ""
+    ),
+    "region": lambda rng, c, p, a: f.region_field(rng, c),
+    "currency": lambda rng, c, p, a: c.currency,
+    "legal_entity": lambda rng, c, p, a: c.legal_entity,
+}
+
+
 def render_fields(
     rng: random.Random, c: TrueCustomer, profile: Profile, duplicate: bool
 ) -> dict[str, str]:
     """Every descriptive field of one record, with the system's gaps (more on duplicates)."""
-    ascii_only = chance(rng, profile.ascii_only)
-    values = {
-        "name": render_name(rng, c, profile, duplicate, ascii_only),
-        "street": f.street_field(rng, c, ascii_only),
-        "city": f.city_field(rng, c, ascii_only),
-        "postal_code": f.postal_code_field(rng, c),
-        "country": f.country_field(rng, c, profile.country_name),
-        "phone": f.phone_field(rng, c),
-        "email": f.email_field(rng, c, profile.finance_mail, profile.free_mail),
-        "website": f.website_field(rng, c),
-        "tax_id": f.tax_id_field(rng, c),
-        "legal_name": f.legal_name_field(rng, c, ascii_only)
-        if chance(rng, profile.legal_name)
-        else "",
-        "region": f.region_field(rng, c),
-        "currency": c.currency,
-        "legal_entity": c.legal_entity,
-    }
+    ascii_only = rng.random() < profile.ascii_only
     boost = 1.5 if duplicate else 1.0
-    for column, p in profile.missing.items():
-        if chance(rng, min(1.0, p * boost)):
+    missing = profile.missing
+    values = {"name": render_name(rng, c, profile, duplicate, ascii_only)}
+    for column, render in _RENDERERS.items():
+        if rng.random() < missing.get(column, 0.0) * boost:
             values[column] = ""
+        else:
+            values[column] = render(rng, c, profile, ascii_only)
     return values
 
 
@@ -162,10 +169,9 @@ class CustomerRenderer:
             self._clusters.setdefault(c.cluster, []).append(c.entity_id)
 
     def _mint(self, system: str) -> str:
-        ids = self.ids
-        return {"crm": ids.crm_account, "psa": lambda: ids.psa("client"), "erp": ids.erp_entity}[
-            system
-        ]()
+        if system == "crm":
+            return self.ids.crm_account()
+        return self.ids.psa("client") if system == "psa" else self.ids.erp_entity()
 
     def render(self) -> CustomerSet:
         """All systems' customer records for the world."""
