@@ -15,6 +15,7 @@ _BUSINESS_LOCALS: Final = ("info", "contact", "office", "sales", "hello", "enqui
 _FINANCE_LOCALS: Final = ("ap", "accounts.payable", "invoices", "finance", "billing", "accounts")
 _SPACED_POSTCODES: Final = frozenset({"GB", "CA", "NL", "SE"})
 _LEADING_ZERO: Final = re.compile(r"^0\d+$")
+_UNIT: Final = re.compile(r", (?:Suite|Floor|Office|Unit|#)[^,]*$|^Level \d+, ")
 
 
 def country_field(rng: random.Random, c: TrueCustomer, p_name: float) -> str:
@@ -44,8 +45,8 @@ def street_field(rng: random.Random, c: TrueCustomer, ascii_only: bool) -> str:
     street = c.street
     if chance(rng, 0.25):
         street = abbreviate_street(rng, street)
-    if ", " in street and chance(rng, 0.15):  # suite or floor left off
-        street = street.rsplit(", ", 1)[0]
+    if chance(rng, 0.15):  # suite, floor or level left off
+        street = _UNIT.sub("", street)
     if chance(rng, 0.04):
         street = typo(rng, street)
     if ascii_only:

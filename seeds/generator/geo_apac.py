@@ -129,12 +129,16 @@ JP = Country(
     ),
     cities=(
         city(
-            "Tokyo|13|Tokyo|100-####|3|Marunouchi, Chiyoda-ku;Nishi-Shinjuku, Shinjuku-ku;"
+            "Tokyo|Tokyo|Tokyo-to|100-####|3|Marunouchi, Chiyoda-ku;Nishi-Shinjuku, Shinjuku-ku;"
             "Roppongi, Minato-ku"
         ),
-        city("Osaka|27|Osaka|530-####|6|Umeda, Kita-ku;Nakanoshima, Kita-ku;Honmachi, Chuo-ku"),
-        city("Yokohama|14|Kanagawa|220-####|45|Minatomirai, Nishi-ku;Kitasaiwai, Nishi-ku"),
-        city("Nagoya|23|Aichi|450-####|52|Meieki, Nakamura-ku;Sakae, Naka-ku"),
-        city("Fukuoka|40|Fukuoka|810-####|92|Tenjin, Chuo-ku;Hakata Ekimae, Hakata-ku"),
+        city(
+            "Osaka|Osaka|Osaka-fu|530-####|6|Umeda, Kita-ku;Nakanoshima, Kita-ku;Honmachi, Chuo-ku"
+        ),
+        city(
+            "Yokohama|Kanagawa|Kanagawa-ken|220-####|45|Minatomirai, Nishi-ku;Kitasaiwai, Nishi-ku"
+        ),
+        city("Nagoya|Aichi|Aichi-ken|450-####|52|Meieki, Nakamura-ku;Sakae, Naka-ku"),
+        city("Fukuoka|Fukuoka|Fukuoka-ken|810-####|92|Tenjin, Chuo-ku;Hakata Ekimae, Hakata-ku"),
     ),
 )
