@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from seeds.generator import fields as f
@@ -37,6 +37,7 @@ class Profile:
     parent: float  # records the parent account when the parent is in the same system
     crm_ref: float  # keeps the Salesforce id of the customer
     duplicate: float  # a second record for the same customer
+    former_name: float  # still shows a renamed customer under its old brand
     missing: dict[str, float] = field(default_factory=dict)
 
 
@@ -44,6 +45,7 @@ PROFILES: Final[dict[str, Profile]] = {
     "crm": Profile(
         prefer_legal=0.3, legal_name=0.15, ascii_only=0.05, upper=0.03, country_name=0.4,
         free_mail=0.1, finance_mail=False, parent=0.7, crm_ref=0.0, duplicate=0.1,
+        former_name=0.25,
         missing={"street": 0.08, "city": 0.04, "postal_code": 0.1, "country": 0.04,
                  "phone": 0.15, "email": 0.25, "website": 0.2, "tax_id": 0.65, "region": 0.3,
                  "currency": 0.05, "legal_entity": 0.3},
@@ -51,6 +53,7 @@ PROFILES: Final[dict[str, Profile]] = {
     "psa": Profile(
         prefer_legal=0.1, legal_name=0.0, ascii_only=0.1, upper=0.02, country_name=0.3,
         free_mail=0.15, finance_mail=False, parent=0.0, crm_ref=0.6, duplicate=0.04,
+        former_name=0.3,
         missing={"street": 0.45, "city": 0.2, "postal_code": 0.45, "country": 0.15,
                  "phone": 0.45, "email": 0.4, "website": 0.5, "tax_id": 0.9, "region": 0.6,
                  "currency": 0.15, "legal_entity": 0.15},
@@ -58,6 +61,7 @@ PROFILES: Final[dict[str, Profile]] = {
     "erp": Profile(
         prefer_legal=0.7, legal_name=0.85, ascii_only=0.3, upper=0.2, country_name=0.0,
         free_mail=0.05, finance_mail=True, parent=0.5, crm_ref=0.7, duplicate=0.06,
+        former_name=0.6,
         missing={"street": 0.03, "city": 0.02, "postal_code": 0.05, "country": 0.01,
                  "phone": 0.2, "email": 0.1, "website": 0.55, "tax_id": 0.15, "region": 0.2,
                  "currency": 0.0, "legal_entity": 0.0},
@@ -70,6 +74,7 @@ P_PUNCTUATION: Final = 0.1
 P_CASE: Final = 0.06
 P_LABEL: Final = 0.04  # a regional label on an ordinary record
 P_LABEL_DUPLICATE: Final = 0.5  # duplicates are often regional views ("Acme (UK)")
+P_FORMERLY: Final = 0.3  # a renamed customer's current name notes the old one
 P_DROP_ACCENTS: Final = 0.25
 P_TRANSLITERATE: Final = 0.15
 # Where a PSA/ERP record's crm_id points: the right account, the CRM duplicate, an account that
@@ -130,7 +135,15 @@ def render_fields(
     ascii_only = rng.random() < profile.ascii_only
     boost = 1.5 if duplicate else 1.0
     missing = profile.missing
+    note_former = False
+    if c.former_brand:
+        if rng.random() < profile.former_name:
+            c = replace(c, brand=c.former_brand)  # the record predates the rebrand
+        else:
+            note_former = rng.random() < P_FORMERLY
     values = {"name": render_name(rng, c, profile, duplicate, ascii_only)}
+    if note_former:
+        values["name"] += f" (formerly {c.former_brand})"
     for column, render in _RENDERERS.items():
         if rng.random() < missing.get(column, 0.0) * boost:
             values[column] = ""

@@ -37,6 +37,7 @@ def _entities(world: list[TrueCustomer]) -> Rows:
         {
             "entity_id": c.entity_id,
             "kind": c.kind,
+            "former_brand": c.former_brand,
             "cluster": str(c.cluster),
             "parent_entity_id": c.parent,
             "legal_name": c.legal_name,

@@ -26,8 +26,9 @@ PRESENCE: Final[tuple[tuple[str, ...], ...]] = (
 )
 PRESENCE_WEIGHTS: Final[tuple[float, ...]] = (0.52, 0.12, 0.07, 0.14, 0.06, 0.05, 0.04)
 # Cluster kinds per draw; a draw makes one to five true customers.
-CLUSTER_KINDS: Final[tuple[str, ...]] = ("standalone", "group", "sisters", "office")
-CLUSTER_WEIGHTS: Final[tuple[float, ...]] = (0.855, 0.055, 0.065, 0.025)
+CLUSTER_KINDS: Final[tuple[str, ...]] = ("standalone", "group", "sisters", "office", "namesakes")
+CLUSTER_WEIGHTS: Final[tuple[float, ...]] = (0.835, 0.055, 0.065, 0.025, 0.02)
+P_RENAMED: Final = 0.03  # a standalone customer renamed itself; old systems keep the old name
 _MAIL_LOCALS: Final = ("info", "contact", "accounts", "office", "hello", "finance", "ap")
 
 
@@ -49,8 +50,9 @@ class TrueCustomer:
     tax_id: str
     currency: str
     legal_entity: str
-    kind: str  # standalone, group, sister, holding or office
+    kind: str  # standalone, group, sister, holding, office or namesake
     parent: str = ""  # entity id of the parent company
+    former_brand: str = ""  # the brand before a rebrand, if there was one
     cluster: int = 0  # customers made in one draw share it (a group, a sister set, an office)
     systems: tuple[str, ...] = field(default_factory=tuple)
 
@@ -182,7 +184,24 @@ class WorldBuilder:
 
     def _make_standalone(self) -> None:
         country = self._country()
-        self._new(country, self._brand(country), "standalone")
+        customer = self._new(country, self._brand(country), "standalone")
+        if self.rng.random() < P_RENAMED:
+            customer.former_brand = self._brand(country)
+
+    def _make_namesakes(self) -> None:
+        """Two unrelated companies of one brand: abroad, or at home in another line of business."""
+        rng = self.rng
+        country = self._country()
+        brand = self._brand(country)
+        first = self._new(country, brand, "namesake", descriptor=rng.choice(country.descriptors))
+        if rng.random() < 0.7:
+            other = self._country(exclude=(country.code,))
+            self._new(other, brand, "namesake", descriptor=first.descriptor)
+            return
+        city = rng.choice([c for c in country.cities if c is not first.city])
+        descriptor = rng.choice([d for d in country.descriptors if d != first.descriptor])
+        domain = f"{slug(brand)}{slug(descriptor)[:5]}.{country.tld}"
+        self._new(country, brand, "namesake", city=city, descriptor=descriptor, domain=domain)
 
     def _make_group(self) -> None:
         """A multinational: a parent and subsidiaries abroad sharing the brand, not the company."""

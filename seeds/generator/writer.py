@@ -10,8 +10,8 @@ from seeds.generator import schema
 from seeds.generator.pipeline import DEFAULT_CUSTOMERS, DEFAULT_SEED, Rows, build
 
 ENTITY_COLUMNS: Final = (
-    "entity_id", "kind", "cluster", "parent_entity_id", "legal_name", "country", "tax_id",
-    "domain", "phone", "street", "city", "systems",
+    "entity_id", "kind", "former_brand", "cluster", "parent_entity_id", "legal_name", "country",
+    "tax_id", "domain", "phone", "street", "city", "systems",
 )  # fmt: skip
 _OTHER: Final[dict[str, tuple[str, ...]]] = {
     "data/crm/opportunities.csv": schema.OPPORTUNITY,
