@@ -149,3 +149,27 @@ def test_dates_drift_by_a_day_between_systems() -> None:
             for a, b in combinations(rows, 2)} & {1, 2}
     ]  # fmt: skip
     assert len(off_by_one) >= 20
+
+
+def test_namesakes_share_a_brand_and_nothing_that_proves_them_one_company() -> None:
+    clusters: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for e in read("truth/customer_entities.csv"):
+        if e["kind"] == "namesake":
+            clusters[e["cluster"]].append(e)
+    assert len(clusters) >= 3
+    for a, b in clusters.values():
+        assert a["legal_name"].split()[0] == b["legal_name"].split()[0]
+        assert a["tax_id"] != b["tax_id"]
+        assert a["domain"] != b["domain"]
+        assert not a["parent_entity_id"]
+        assert not b["parent_entity_id"]
+
+
+def test_renamed_customers_still_appear_under_their_old_brand() -> None:
+    former = {e["entity_id"]: e["former_brand"] for e in read("truth/customer_entities.csv")}
+    old_names = [
+        r
+        for r in records("customers")
+        if former[_entity(r)] and former[_entity(r)].lower() in r["name"].lower()
+    ]
+    assert len(old_names) >= 3
