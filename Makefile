@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres lock clean
+.PHONY: run test lint test-sqlite test-postgres lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	$(BIN)/pytest --backend postgresql -m db
+
+# Accuracy and speed harness, this engine beside Splink (the `bench` extra, pinned in
+# requirements-bench.lock); never part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	$(BIN)/python -m tests.benchmarks.run
 
 # Re-resolve the pins from pyproject.toml's ranges in a scratch venv.
 lock:

@@ -77,7 +77,7 @@ def similarities(
         return np.empty(0, np.float64)
     if spec.kind == "string":
         return np.asarray(cpdist(a, b, scorer=JaroWinkler.normalized_similarity), np.float64)
-    if spec.kind == "date":
+    if spec.kind in ("date", "edit"):
         return np.asarray(cpdist(a, b, scorer=Levenshtein.normalized_similarity), np.float64)
     if spec.kind == "number":
         return np.array([_number_similarity(x, y) for x, y in zip(a, b, strict=True)], np.float64)

@@ -24,7 +24,7 @@ Standardizer = Literal[
     "number",
 ]
 BlockMethod = Literal["exact", "tokens", "prefix", "sorted_neighbourhood", "phonetic"]
-CompareKind = Literal["exact", "string", "name", "number", "date"]
+CompareKind = Literal["exact", "string", "name", "number", "date", "edit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,16 @@ class ComparisonSpec:
     thresholds: tuple[float, ...] = ()
     # comparisons in one group are correlated: only the strongest of their weights counts
     group: str | None = None
+    # below this similarity (or at "else") a pair is never auto-linked, at most reviewed: for
+    # organisations a shared phone, address or domain alone does not make the same customer
+    link_floor: float | None = None
+
+    def vetoed_levels(self) -> tuple[int, ...]:
+        """Levels that bar an auto-link under `link_floor` (never the null level)."""
+        if self.link_floor is None:
+            return ()
+        fuzzy = tuple(k + 2 for k, t in enumerate(self.thresholds) if t < self.link_floor)
+        return (*fuzzy, self.n_levels - 1)
 
     def level_labels(self) -> tuple[str, ...]:
         """Human-readable label of every level, in level order."""

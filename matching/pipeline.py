@@ -17,6 +17,7 @@ from matching.prepare import prepare
 from matching.rules import (
     CANNOT_LINK,
     MUST_LINK,
+    NO_RULE,
     RULE_NAMES,
     TAX_ID_CONFLICT,
     TAX_ID_MATCH,
@@ -27,6 +28,8 @@ from matching.scoring import FittedModel, fit_em, match_weight, probability, wei
 IntArray = npt.NDArray[np.int64]
 RecordKey = tuple[str, str]  # (source_system, source_id)
 KEY_COLUMNS = ("source_system", "source_id")
+# a vetoed pair keeps at most this probability: enough for review, never an auto-link
+VETO_PROBABILITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,9 @@ def score(
     prob = probability(total)
     prob[rule == TAX_ID_MATCH] = 1.0
     prob[rule == TAX_ID_CONFLICT] = 0.0
+    for c, spec in enumerate(settings.comparisons):
+        vetoed = np.isin(levels[:, c], spec.vetoed_levels()) & (rule == NO_RULE)
+        prob[vetoed] = np.minimum(prob[vetoed], VETO_PROBABILITY)
     return Scored(levels, weights, total, prob, rule)
 
 

@@ -13,6 +13,7 @@ from matching.config import (
 from matching.prepare import LEGAL_FORM_SUFFIX
 
 NAME_LEVELS = (0.9, 0.75, 0.6, 0.45, 0.3)
+LINK_FLOOR = 0.3
 
 
 def customers() -> MatchSettings:
@@ -37,15 +38,16 @@ def customers() -> MatchSettings:
             BlockingRule("tax_id", "exact", max_block_size=20),
         ),
         comparisons=(
-            ComparisonSpec("name", "name", "name", NAME_LEVELS),
+            ComparisonSpec("name", "name", "name", NAME_LEVELS, link_floor=LINK_FLOOR),
             ComparisonSpec("legal_form", "name" + LEGAL_FORM_SUFFIX, "exact"),
             ComparisonSpec("country", "country", "exact"),
-            ComparisonSpec("postcode", "postcode", "exact", group="locality"),
-            ComparisonSpec("city", "city", "string", (0.9,), group="locality"),
-            ComparisonSpec("street", "street", "string", (0.95, 0.85)),
+            # street, postcode and city all say "same place": count only the strongest
+            ComparisonSpec("postcode", "postcode", "exact", group="location"),
+            ComparisonSpec("city", "city", "string", (0.9,), group="location"),
+            ComparisonSpec("street", "street", "string", (0.95, 0.85), group="location"),
             ComparisonSpec("phone", "phone", "exact"),
             ComparisonSpec("domain", "domain", "exact"),
-            ComparisonSpec("tax_id", "tax_id", "exact"),
+            ComparisonSpec("tax_id", "tax_id", "edit", (0.85,)),
         ),
         thresholds=Thresholds(upper=0.9, lower=0.5),
         clustering=ClusterSettings(min_support=0.5),
@@ -135,7 +137,7 @@ def people() -> MatchSettings:
             ComparisonSpec("given_name", "given_name", "string", (0.92, 0.8)),
             ComparisonSpec("surname", "surname", "string", (0.92, 0.8)),
             ComparisonSpec("dob", "dob", "date", (0.875, 0.75)),
-            ComparisonSpec("ssn", "ssn", "date", (0.85,)),
+            ComparisonSpec("ssn", "ssn", "edit", (0.85,)),
             ComparisonSpec("street_number", "street_number", "exact"),
             ComparisonSpec("address_1", "address_1", "string", (0.9, 0.8)),
             ComparisonSpec("address_2", "address_2", "string", (0.9,)),

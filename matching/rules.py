@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from rapidfuzz.distance import DamerauLevenshtein
 
 RuleArray = npt.NDArray[np.int8]
 NO_RULE, TAX_ID_MATCH, TAX_ID_CONFLICT, MUST_LINK, CANNOT_LINK = 0, 1, 2, 3, 4
@@ -43,6 +44,7 @@ def tax_id_rules(
             continue
         ca = _country_of_tax_id(ta, country[a] if country is not None else None)
         cb = _country_of_tax_id(tb, country[b] if country is not None else None)
-        if ca is not None and ca == cb:
+        # one mistyped or swapped character is a typo, not another legal entity
+        if ca is not None and ca == cb and DamerauLevenshtein.distance(ta, tb) > 1:
             out[k] = TAX_ID_CONFLICT
     return out

@@ -103,6 +103,33 @@ def _level_shares(
     return counts
 
 
+def monotone_m(m: FloatArray, u: FloatArray) -> FloatArray:
+    """m adjusted so weights never rise from a stricter level to a looser one (pooled, PAVA).
+
+    Levels are ordered by similarity; a looser level that seems to weigh more than a stricter
+    one is noise (or EM latching onto a correlated field), so adjacent violators share one
+    weight while each pool keeps its total m.
+    """
+    pools: list[list[int]] = []
+    for level in range(1, len(m)):
+        pools.append([level])
+        while len(pools) > 1:
+            last, prev = pools[-1], pools[-2]
+            if _pool_ratio(m, u, prev) >= _pool_ratio(m, u, last):
+                break
+            pools[-2:] = [prev + last]
+    out = m.copy()
+    for pool in pools:
+        total_u = u[pool].sum()
+        if total_u > 0:
+            out[pool] = m[pool].sum() * u[pool] / total_u
+    return out
+
+
+def _pool_ratio(m: FloatArray, u: FloatArray, pool: list[int]) -> float:
+    return float(m[pool].sum() / max(u[pool].sum(), EPS))
+
+
 def _initial_m(n_levels: int) -> FloatArray:
     # matches mostly agree: exact is likeliest, each looser level less so, "else" least
     m = np.array([0.0] + [0.5**k for k in range(n_levels - 1)], np.float64)
@@ -159,8 +186,10 @@ def fit_em(
         model = _model(settings, m, u, prior, "em")
         p = _posterior(model, levels)
         not_match = 1.0 - _posterior(model, random_levels, prior * candidate_share)
-        new_m = [_level_shares(levels[:, c], p, k, 0.1) for c, k in enumerate(sizes)]
         u = [_level_shares(levels[:, c], 1.0 - p, k, 1.0) for c, k in enumerate(sizes)]
+        new_m = [
+            monotone_m(_level_shares(levels[:, c], p, k, 0.1), u[c]) for c, k in enumerate(sizes)
+        ]
         del not_match
         new_prior = float(p.mean()) if len(p) else prior
         delta = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.config import MatchSettings
+from matching.config import ComparisonSpec, MatchSettings
 from matching.presets import PRESETS, preset
 
 
@@ -44,3 +44,14 @@ def test_every_comparison_and_blocking_rule_names_a_prepared_field() -> None:
         }
         assert {c.field for c in settings.comparisons} <= fields
         assert {b.field for b in settings.blocking} <= fields
+
+
+@pytest.mark.parametrize(
+    ("floor", "vetoed"),
+    [(None, ()), (0.3, (4,)), (0.6, (3, 4)), (0.95, (2, 3, 4))],
+)
+def test_link_floor_vetoes_looser_levels_and_else_but_never_null(
+    floor: float | None, vetoed: tuple[int, ...]
+) -> None:
+    spec = ComparisonSpec("name", "name", "name", (0.9, 0.5), link_floor=floor)
+    assert spec.vetoed_levels() == vetoed

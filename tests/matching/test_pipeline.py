@@ -132,3 +132,15 @@ def test_tiny_inputs_give_singletons(rows: int) -> None:
     records, _ = customer_frame()
     clusters = dedupe(records.head(rows), customers()).clusters
     assert clusters["cluster_id"].nunique() == rows
+
+
+def test_shared_phone_and_address_without_a_similar_name_is_only_reviewed() -> None:
+    records, _ = customer_frame()
+    neighbour = records[records["source_id"] == "stark-0"].copy()
+    neighbour[["source_id", "name", "website", "email"]] = ["neighbour", "Oscorp", "", ""]
+    result = dedupe(pd.concat([records, neighbour], ignore_index=True), customers())
+    pairs = result.pairs
+    row = pairs[(pairs["source_id_l"] == "neighbour") | (pairs["source_id_r"] == "neighbour")]
+    assert (row["decision"] != "link").all()
+    clusters = result.clusters.set_index("source_id")["cluster_id"]
+    assert clusters["neighbour"] != clusters["stark-0"]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from matching.config import ComparisonSpec, MatchSettings
-from matching.scoring import FittedModel, fit_em, fit_from_labels, match_weight, weight_matrix
+from matching.scoring import (
+    FittedModel,
+    fit_em,
+    fit_from_labels,
+    match_weight,
+    monotone_m,
+    weight_matrix,
+)
 
 SETTINGS = MatchSettings(
     entity_type="test",
@@ -94,3 +103,24 @@ def test_fitted_model_round_trips_as_json() -> None:
 def test_unknown_model_format_is_refused() -> None:
     with pytest.raises(ValueError, match="format"):
         FittedModel.from_json('{"format": "other"}')
+
+
+@pytest.mark.parametrize(
+    ("m", "u"),
+    [
+        # "else" seeming to weigh more than ">=0.3" is pooled with it
+        ([1.0, 0.5, 0.2, 0.1, 0.2], [1.0, 0.01, 0.1, 0.5, 0.39]),
+        ([1.0, 0.7, 0.2, 0.1], [1.0, 0.1, 0.2, 0.7]),
+        ([1.0, 0.1, 0.2, 0.7], [1.0, 0.7, 0.2, 0.1]),
+    ],
+)
+def test_monotone_m_keeps_weights_ordered_by_level(m: list[float], u: list[float]) -> None:
+    fixed = monotone_m(np.array(m), np.array(u))
+    weights = np.log2(fixed[1:] / np.array(u[1:])).tolist()
+    assert all(a >= b - 1e-12 for a, b in itertools.pairwise(weights))
+    assert fixed[1:].sum() == pytest.approx(sum(m[1:]))
+
+
+def test_monotone_m_leaves_ordered_weights_alone() -> None:
+    m, u = np.array([1.0, 0.6, 0.3, 0.1]), np.array([1.0, 0.05, 0.15, 0.8])
+    assert monotone_m(m, u) == pytest.approx(m)
