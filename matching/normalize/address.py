@@ -50,7 +50,7 @@ _STREET_TYPES = {
 _GERMAN_COMPOUND = re.compile(r"(?<=[a-z])(strasse|strase|str)\b")
 
 _CITY_ALIASES = {
-    "saint": "st, ste, sankt, san",
+    "saint": "st, ste, sankt",
     "fort": "ft",
     "mount": "mt",
     "munich": "munchen",

@@ -21,7 +21,10 @@ ALIAS_GROUPS: dict[str, str] = {
     "assn": "association, assoc, ass n, associations",
     "assoc": "associates, assocs",
     "group": "grp, groupe, gruppe, gruppo, grupo",
-    "univ": "university, universitat, universite, universita, universidad, universiteit, uni",
+    "univ": (
+        "university, universitat, universite, universita, universidad, universiteit, uni, "
+        "universidade, universitet, universiteti, univerzita, universiti, universitas"
+    ),
     "lab": "labs, laboratory, laboratories, laboratoire, laboratorium, labor",
     "dept": "department, dep, dpt, depts",
     "inst": "institute, institut, instituto, istituto, institution",
@@ -45,7 +48,7 @@ ALIAS_GROUPS: dict[str, str] = {
     "dist": "distribution, distributors, distributor, distr",
     "sci": "sciences, science, scientific",
     "res": "research, rsch",
-    "saint": "st, ste, sainte, sankt, san",
+    "saint": "st, ste, sainte, sankt",
     "mt": "mount, mont",
     "ft": "fort",
     "assur": "assurance",

@@ -36,6 +36,21 @@ _PREFIX_FORMS = {
 # Regional labels accepted only as a separate segment ("Acme (US)"), never bare.
 _SEGMENT_ONLY_REGIONS = {"us": "us", "u s": "us"}
 _ARTICLES = frozenset({"the"})
+# A company's status written after its name ("Acme GmbH i.L.", "Acme Ltd (in liquidation)").
+_STATUS_SUFFIXES = frozenset(
+    {
+        ("il",),
+        ("ig",),
+        ("in", "liquidation"),
+        ("in", "liquidation", "il"),
+        ("in", "administration"),
+        ("in", "receivership"),
+        ("in", "grundung"),
+        ("en", "liquidation"),
+        ("in", "liquidazione"),
+        ("en", "liquidacion"),
+    }
+)
 _CONJUNCTIONS = frozenset({"and"})
 
 _INITIALISM = re.compile(r"\b[a-z](?:\s?[./]\s?[a-z]\b)+\.?")
@@ -78,20 +93,24 @@ class _Parts:
 
     def __init__(self, segments: list[list[str]]) -> None:
         self.tokens: list[str] = [t for segment in segments for t in segment]
-        self.last_segment = len(segments[-1]) if len(segments) > 1 else 0
+        # Token positions where a segment after a comma, bracket or spaced dash begins.
+        self.starts: set[int] = set()
+        position = 0
+        for segment in segments[:-1]:
+            position += len(segment)
+            self.starts.add(position)
         self.legal_form: str | None = None
         self.region: str | None = None
 
     def drop_tail(self, size: int) -> None:
         del self.tokens[-size:]
-        self.last_segment = 0
 
     def peel_region(self) -> bool:
         for size in (3, 2, 1):
             if size >= len(self.tokens):
                 continue
             tail = tuple(self.tokens[-size:])
-            separated = size == self.last_segment
+            separated = len(self.tokens) - size in self.starts
             if not separated and self.tokens[-size - 1] in REGION_GUARDS:
                 continue
             label = _region_label(tail, separated=separated)
@@ -108,6 +127,13 @@ class _Parts:
         self.legal_form = self.legal_form or found[0]
         self.drop_tail(found[1])
         return True
+
+    def peel_status(self) -> bool:
+        for size in (3, 2, 1):
+            if size < len(self.tokens) and tuple(self.tokens[-size:]) in _STATUS_SUFFIXES:
+                self.drop_tail(size)
+                return True
+        return False
 
     def peel_word(self, words: frozenset[str]) -> bool:
         if len(self.tokens) > 1 and self.tokens[-1] in words:
@@ -130,6 +156,7 @@ class _Parts:
         while (
             self.peel_region()
             or self.peel_legal_form()
+            or self.peel_status()
             or self.peel_word(_ARTICLES)
             or self.peel_word(_CONJUNCTIONS)
         ):
@@ -153,10 +180,45 @@ def _canonical(token: str) -> str:
     return token if collapsed in _reserved() else canonical_token(collapsed)
 
 
-def _non_latin_fallback(raw: str) -> list[list[str]]:
+# Legal forms written in CJK scripts, before or after the name, without spaces.
+_CJK_FORMS = {
+    "股份有限公司": "co_ltd",
+    "有限责任公司": "co_ltd",
+    "有限責任公司": "co_ltd",
+    "有限公司": "co_ltd",
+    "株式会社": "kk",
+    "有限会社": "yk",
+    "合同会社": "gk",
+    "주식회사": "corp",
+    "유한회사": "llc",
+}
+
+
+def _strip_cjk_form(text: str) -> tuple[str, str | None]:
+    found: str | None = None
+    while True:
+        candidates = (
+            (stripped, code)
+            for form, code in _CJK_FORMS.items()
+            for stripped in (text.removeprefix(form).strip(), text.removesuffix(form).strip())
+            if stripped and stripped != text
+        )
+        step = next(candidates, None)
+        if step is None:
+            return text, found
+        text, found = step[0], found or step[1]
+
+
+def _non_latin(raw: str) -> OrgName | None:
     # Scripts without a transliteration table (CJK, Arabic…) keep their own letters.
-    words = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", raw).casefold()).split()
-    return [words] if words else []
+    text = unicodedata.normalize("NFKC", raw)
+    text = text.replace("(株)", "株式会社").replace("(주)", "주식회사")
+    text = " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    if not text:
+        return None
+    text, legal_form = _strip_cjk_form(text)
+    words = text.split()
+    return OrgName(raw, " ".join(words), tuple(words), legal_form, None)
 
 
 @lru_cache(maxsize=65536)
@@ -164,9 +226,9 @@ def normalize_org_name(raw: str | None) -> OrgName | None:
     """Standardize an organisation name; None when it has no letters or digits at all."""
     if raw is None:
         return None
-    segments = _prepare(raw) or _non_latin_fallback(raw)
+    segments = _prepare(raw)
     if not segments:
-        return None
+        return _non_latin(raw)
     parts = _Parts(segments)
     parts.peel()
     tokens = [_canonical(t) for t in parts.tokens]

@@ -146,6 +146,31 @@ def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
         ("PT Acme", "pt"),
         ("Acme", None),
         ("Acme Ltd (UK)", "ltd"),
+        ("Acme SA/NV", "sa"),
+        ("Acme spol. s r.o.", "sro"),
+        ("Acme Ltd. \u015eti.", "ltd"),
+        ("Acme A.\u015e.", "as"),
+        ("Acme S.A.P.I. de C.V.", "sa_de_cv"),
+        ("Acme S. de R.L. de C.V.", "s_de_rl"),
+        ("Acme UG (haftungsbeschränkt) & Co. KG", "kg"),
+        ("Acme UG (haftungsbeschränkt)", "ug"),
+        ("Acme OÜ", "ou"),
+        ("Acme UAB", "uab"),
+        ("Acme PJSC", "jsc"),
+        ("Acme FZ-LLC", "fz"),
+        ("Acme Public Company Limited", "pcl"),
+        ("Acme (OPC) Pvt Ltd", "pvt_ltd"),
+        ("Acme gGmbH", "gmbh"),
+        ("Acme eG", "eg"),
+        ("Acme sp.z o.o.", "sp_zoo"),
+        ("Acme S.à.r.l.", "sarl"),
+        ("Acme Sàrl", "sarl"),
+        ("Acme DAC", "dac"),
+        ("OOO Acme", "ooo"),
+        ("Acme GmbH i.L.", "gmbh"),
+        ("Acme GmbH i. G.", "gmbh"),
+        ("Acme Ltd (in liquidation)", "ltd"),
+        ("Acme Limited - In Administration", "ltd"),
     ],
 )
 def test_legal_form_is_detected_and_canonical(raw: str, legal_form: str | None) -> None:
@@ -281,9 +306,23 @@ def test_no_name_gives_none(raw: str | None) -> None:
     assert normalize_org_name(raw) is None
 
 
-def test_a_name_in_an_untransliterated_script_keeps_its_letters() -> None:
-    org = _org("トヨタ自動車")
-    assert org.clean == "トヨタ自動車"
+@pytest.mark.parametrize(
+    ("raw", "clean", "legal_form"),
+    [
+        ("トヨタ自動車", "トヨタ自動車", None),
+        ("トヨタ自動車株式会社", "トヨタ自動車", "kk"),
+        ("株式会社 トヨタ", "トヨタ", "kk"),
+        ("\u3231トヨタ", "トヨタ", "kk"),
+        ("阿里巴巴集团控股有限公司", "阿里巴巴集团控股", "co_ltd"),
+        ("삼성전자 주식회사", "삼성전자", "corp"),
+        ("株式会社", "株式会社", None),
+    ],
+)
+def test_a_name_in_an_untransliterated_script_keeps_its_letters(
+    raw: str, clean: str, legal_form: str | None
+) -> None:
+    org = _org(raw)
+    assert (org.clean, org.legal_form) == (clean, legal_form)
 
 
 def test_tokens_are_the_clean_name_split() -> None:
