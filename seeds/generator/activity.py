@@ -189,6 +189,8 @@ def _milestones(
         done = target <= AS_OF and p.status != "cancelled" and chance(rng, 0.9)
         actual = target + timedelta(days=rng.randint(-5, 20)) if done else None
         status = "Approved" if done else ("In Progress" if target <= AS_OF else "Planned")
+        if p.status == "cancelled" and not done:
+            status = "Cancelled"
         rows.append(
             {
                 "source_system": "psa",
