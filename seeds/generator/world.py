@@ -37,11 +37,11 @@ class TrueCustomer:
     """One real-world customer as it really is; source records are noisy views of it."""
 
     entity_id: str
-    country: Country
-    city: City
+    country: Country = field(repr=False)
+    city: City = field(repr=False)
     brand: str
     descriptor: str
-    form: LegalForm
+    form: LegalForm = field(repr=False)
     street: str
     postal_code: str
     nsn: str  # national significant number of the main line
@@ -85,7 +85,7 @@ def _house(rng: random.Random, country: Country) -> str:
 def _street(rng: random.Random, country: Country, city: City, unit: str = "") -> str:
     line = country.street_format.format(n=_house(rng, country), s=rng.choice(city.streets))
     if unit:
-        return f"{line}, {unit}" if country.code not in ("AU",) else f"{unit}, {line}"
+        return f"{unit}, {line}" if country.code == "AU" else f"{line}, {unit}"
     if country.code in ("US", "CA") and rng.random() < 0.4:
         return f"{line}, Suite {rng.randint(1, 40) * 100 + rng.randint(0, 20)}"
     if country.code == "AU" and rng.random() < 0.5:
