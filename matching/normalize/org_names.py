@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from matching.normalize.aliases import BARE_REGIONS, REGION_GUARDS, canonical_token
 from matching.normalize.countries import country_from_name
 from matching.normalize.legal_forms import match_suffix, spelling_index
+from matching.normalize.non_latin import non_latin_words
 from matching.normalize.text import collapse_digraphs, squash, to_ascii
 
 
@@ -180,47 +180,6 @@ def _canonical(token: str) -> str:
     return token if collapsed in _reserved() else canonical_token(collapsed)
 
 
-# Legal forms written in CJK scripts, before or after the name, without spaces.
-_CJK_FORMS = {
-    "股份有限公司": "co_ltd",
-    "有限责任公司": "co_ltd",
-    "有限責任公司": "co_ltd",
-    "有限公司": "co_ltd",
-    "株式会社": "kk",
-    "有限会社": "yk",
-    "合同会社": "gk",
-    "주식회사": "corp",
-    "유한회사": "llc",
-}
-
-
-def _strip_cjk_form(text: str) -> tuple[str, str | None]:
-    found: str | None = None
-    while True:
-        candidates = (
-            (stripped, code)
-            for form, code in _CJK_FORMS.items()
-            for stripped in (text.removeprefix(form).strip(), text.removesuffix(form).strip())
-            if stripped and stripped != text
-        )
-        step = next(candidates, None)
-        if step is None:
-            return text, found
-        text, found = step[0], found or step[1]
-
-
-def _non_latin(raw: str) -> OrgName | None:
-    # Scripts without a transliteration table (CJK, Arabic…) keep their own letters.
-    text = unicodedata.normalize("NFKC", raw)
-    text = text.replace("(株)", "株式会社").replace("(주)", "주식회사")
-    text = " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
-    if not text:
-        return None
-    text, legal_form = _strip_cjk_form(text)
-    words = text.split()
-    return OrgName(raw, " ".join(words), tuple(words), legal_form, None)
-
-
 @lru_cache(maxsize=65536)
 def normalize_org_name(raw: str | None) -> OrgName | None:
     """Standardize an organisation name; None when it has no letters or digits at all."""
@@ -228,7 +187,9 @@ def normalize_org_name(raw: str | None) -> OrgName | None:
         return None
     segments = _prepare(raw)
     if not segments:
-        return _non_latin(raw)
+        words, legal_form = non_latin_words(raw)
+        clean = " ".join(words)
+        return OrgName(raw, clean, tuple(words), legal_form, None) if words else None
     parts = _Parts(segments)
     parts.peel()
     tokens = [_canonical(t) for t in parts.tokens]
