@@ -10,7 +10,7 @@ from matching.normalize.text import collapse_digraphs, fold_text, to_ascii
 # canonical: spellings. English street types -> USPS abbreviations; German "Straße" -> "str"
 # (kept apart from "st": "Main St" and "Hauptstr." are different words that happen to agree).
 _STREET_TYPES = {
-    "st": "street, str eet, stree",
+    "st": "street, str eet, stree, sts, streets",
     "str": "strasse, strase, strabe, strae",
     "ave": "avenue, av, avn, aven, avenu",
     "rd": "road",
@@ -46,6 +46,18 @@ _STREET_TYPES = {
     "se": "southeast",
     "sw": "southwest",
 }
+# Spelled ordinals become digits, as street numbering is usually written ("Fifth Ave" = "5th Ave").
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+)
+_ORDINALS = dict(enumerate(_ORDINAL_WORDS.split(), start=1))
+_ORDINAL_INDEX = {
+    word: f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    for n, word in _ORDINALS.items()
+}
+# Directions to the door that some sources append ("2450 Broadway between 90th and 91st Sts").
+_CROSS_REFERENCES = frozenset({"between", "near", "off", "at", "opposite", "across", "corner"})
 # German compounds write the street type inside the word ("Hauptstraße", "Marktplatz").
 _GERMAN_COMPOUND = re.compile(r"(?<=[a-z])(strasse|strase|str)\b")
 
@@ -53,6 +65,10 @@ _CITY_ALIASES = {
     "saint": "st, ste, sankt",
     "fort": "ft",
     "mount": "mt",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
     "munich": "munchen",
     "cologne": "koln",
     "vienna": "wien",
@@ -123,10 +139,20 @@ def normalize_street(raw: str | None) -> str | None:
     tokens = [_GERMAN_COMPOUND.sub("str", t) for t in tokens]
     if not tokens:
         return None
+    tokens = _drop_cross_reference([_ORDINAL_INDEX.get(t, t) for t in tokens])
+    if tokens[-1] == "la":  # "Claude La": lane; elsewhere "la" is an article ("La Cienega")
+        tokens[-1] = "ln"
     # A leading "St" is a saint ("St. Mary's Road"); elsewhere it is a street.
     saint = ["saint"] if tokens[0] in {"st", "saint"} and len(tokens) > 1 else []
     rest = tokens[1:] if saint else tokens
     return " ".join(saint + _replace_phrases(rest, _STREET_INDEX))
+
+
+def _drop_cross_reference(tokens: list[str]) -> list[str]:
+    for i, token in enumerate(tokens[2:], start=2):
+        if token in _CROSS_REFERENCES:
+            return tokens[:i]
+    return tokens
 
 
 @lru_cache(maxsize=65536)

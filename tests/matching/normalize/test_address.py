@@ -86,6 +86,14 @@ def test_invalid_postcode_is_none(raw: str | None, country: str | None) -> None:
         ("St. Mary's Road 4", "Saint Marys Road 4"),
         ("Rue de la Paix 1", "rue de la paix 1"),
         ("Avenue des Champs-Élysées 10", "Av. des Champs Elysees 10"),
+        ("854 7th Ave.", "854 Seventh Avenue"),
+        ("1110 3rd Ave. at 65th St.", "1110 Third Avenue"),
+        ("2450 Broadway between 90th and 91st Sts.", "2450 Broadway"),
+        ("2 Harrison St. near Hudson St.", "2 Harrison Street"),
+        ("57 Jane St. off Hudson St.", "57 Jane St"),
+        ("7 Claude La.", "7 Claude Lane"),
+        ("12 Twelfth Street", "12 12th St"),
+        ("21 Twentieth Street", "21 20th St"),
     ],
 )
 def test_street_spellings_agree(left: str, right: str) -> None:
@@ -103,6 +111,10 @@ def test_street_spellings_agree(left: str, right: str) -> None:
         ("St. Mary's Road", "saint marys rd"),
         ("435 s. la cienega blv.", "435 s la cienega blvd"),
         ("Marienplatz 1", "marienplatz 1"),
+        ("435 La Cienega Blvd", "435 la cienega blvd"),
+        ("101 Second Street", "101 2nd st"),
+        ("1 First Avenue", "1 1st ave"),
+        ("11 Eleventh Ave", "11 11th ave"),
     ],
 )
 def test_street_truth_table(raw: str, street: str) -> None:
@@ -145,6 +157,10 @@ def test_empty_street_is_none(raw: str | None) -> None:
         ("São Paulo", "sao paulo"),
         ("Paris 8", "paris"),
         ("Kraków", "krakow"),
+        ("W. Hollywood", "west hollywood"),
+        ("West Hollywood", "west hollywood"),
+        ("N. Vancouver", "north vancouver"),
+        ("Mt. Vernon", "mount vernon"),
     ],
 )
 def test_city_truth_table(raw: str, city: str) -> None:
