@@ -172,6 +172,7 @@ def _reserved() -> frozenset[str]:
     return frozenset(words | _ARTICLES | _CONJUNCTIONS | REGION_GUARDS)
 
 
+@lru_cache(maxsize=65536)
 def _canonical(token: str) -> str:
     aliased = canonical_token(token)
     if aliased != token:

@@ -71,6 +71,8 @@ _DIGRAPH = re.compile(r"(?<=[b-df-hj-np-tv-z])(?:ae|oe|(?<![qg])ue)(?=[a-z])")
 
 def to_ascii(raw: str) -> str:
     """Lower-case ASCII transliteration of `raw`, punctuation kept."""
+    if raw.isascii():  # most names: NFKC and NFKD change nothing
+        return raw.lower()
     text = unicodedata.normalize("NFKC", raw).lower().translate(_TRANSLIT)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if ord(ch) < 128)
