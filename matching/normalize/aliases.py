@@ -20,7 +20,7 @@ ALIAS_GROUPS: dict[str, str] = {
     "bros": "brothers, brother, bro",
     "assn": "association, assoc, ass n, associations",
     "assoc": "associates, assocs",
-    "group": "grp, groupe, gruppe, gruppo, grupo",
+    "group": "grp, groupe, gruppe, gruppo, grupo, groep",
     "univ": (
         "university, universitat, universite, universita, universidad, universiteit, uni, "
         "universidade, universitet, universiteti, univerzita, universiti, universitas"
@@ -102,6 +102,27 @@ BARE_REGIONS: dict[str, str] = {
     "austria": "at",
     "nederland": "nl",
     "netherlands": "nl",
+}
+
+_US_STATES = (
+    "alabama, alaska, arizona, arkansas, california, colorado, connecticut, delaware, florida, "
+    "hawaii, idaho, illinois, indiana, iowa, kansas, kentucky, louisiana, maine, maryland, "
+    "massachusetts, michigan, minnesota, mississippi, missouri, montana, nebraska, nevada, "
+    "new hampshire, new jersey, new mexico, new york, north carolina, north dakota, ohio, "
+    "oklahoma, oregon, pennsylvania, rhode island, south carolina, south dakota, tennessee, "
+    "texas, utah, vermont, virginia, washington, west virginia, wisconsin, wyoming"
+)
+_CA_PROVINCES = (
+    "alberta, british columbia, manitoba, new brunswick, newfoundland and labrador, "
+    "nova scotia, ontario, prince edward island, quebec, saskatchewan"
+)
+# Labels accepted only as a separate segment ("Acme (US)", "Acme, Inc. (Delaware)"): a state
+# or province names where an office is or where the company was incorporated, not who it is.
+SEGMENT_REGIONS: dict[str, str] = {
+    "us": "us",
+    "u s": "us",
+    **{state.strip(): "us" for state in _US_STATES.split(",")},
+    **{province.strip(): "ca" for province in _CA_PROVINCES.split(",")},
 }
 
 # A regional word right after these is part of the name ("Bank of America").

@@ -6,7 +6,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching.normalize.aliases import BARE_REGIONS, REGION_GUARDS, canonical_token
+from matching.normalize.aliases import (
+    BARE_REGIONS,
+    REGION_GUARDS,
+    SEGMENT_REGIONS,
+    canonical_token,
+)
 from matching.normalize.countries import country_from_name
 from matching.normalize.legal_forms import match_suffix, spelling_index
 from matching.normalize.non_latin import non_latin_words
@@ -33,12 +38,15 @@ _PREFIX_FORMS = {
     ("zao",): "oao",
     ("pao",): "oao",
 }
-# Regional labels accepted only as a separate segment ("Acme (US)"), never bare.
-_SEGMENT_ONLY_REGIONS = {"us": "us", "u s": "us"}
 _ARTICLES = frozenset({"the"})
-# A company's status written after its name ("Acme GmbH i.L.", "Acme Ltd (in liquidation)").
+# A company's status written after its name ("Acme GmbH i.L.", "Acme Ltd (in liquidation)"),
+# and the profession German law makes firms state ("KPMG AG Wirtschaftsprüfungsgesellschaft").
 _STATUS_SUFFIXES = frozenset(
     {
+        ("wirtschaftsprufungsgesellschaft",),
+        ("steuerberatungsgesellschaft",),
+        ("rechtsanwaltsgesellschaft",),
+        ("wirtschaftsprufungsgesellschaft", "steuerberatungsgesellschaft"),
         ("il",),
         ("ig",),
         ("in", "liquidation"),
@@ -80,8 +88,8 @@ def _region_label(words: tuple[str, ...], *, separated: bool) -> str | None:
         return BARE_REGIONS[phrase]
     if not separated:
         return None
-    if phrase in _SEGMENT_ONLY_REGIONS:
-        return _SEGMENT_ONLY_REGIONS[phrase]
+    if phrase in SEGMENT_REGIONS:
+        return SEGMENT_REGIONS[phrase]
     country = country_from_name(phrase)
     if country is None:
         return None
@@ -104,6 +112,10 @@ class _Parts:
 
     def drop_tail(self, size: int) -> None:
         del self.tokens[-size:]
+
+    def drop_head(self, size: int) -> None:
+        del self.tokens[:size]
+        self.starts = {start - size for start in self.starts if start > size}
 
     def peel_region(self) -> bool:
         for size in (3, 2, 1):
@@ -143,16 +155,16 @@ class _Parts:
 
     def peel_prefix(self) -> None:
         if len(self.tokens) > 1 and self.tokens[0] in _ARTICLES:
-            del self.tokens[0]
+            self.drop_head(1)
         for prefix, code in _PREFIX_FORMS.items():
             if len(self.tokens) > len(prefix) and tuple(self.tokens[: len(prefix)]) == prefix:
-                del self.tokens[: len(prefix)]
+                self.drop_head(len(prefix))
                 self.legal_form = self.legal_form or code
                 return
 
     def peel(self) -> None:
         if len(self.tokens) > 1 and self.tokens[0] in _ARTICLES:
-            del self.tokens[0]
+            self.drop_head(1)
         while (
             self.peel_region()
             or self.peel_legal_form()

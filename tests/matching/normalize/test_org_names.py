@@ -171,6 +171,8 @@ def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
         ("Acme GmbH i. G.", "gmbh"),
         ("Acme Ltd (in liquidation)", "ltd"),
         ("Acme Limited - In Administration", "ltd"),
+        ("Acme AG Wirtschaftsprüfungsgesellschaft", "ag"),
+        ("Acme GmbH Steuerberatungsgesellschaft", "gmbh"),
     ],
 )
 def test_legal_form_is_detected_and_canonical(raw: str, legal_form: str | None) -> None:
@@ -207,6 +209,9 @@ def test_gmbh_and_ltd_are_different_legal_forms_of_the_same_name() -> None:
         ("Acme (US)", "us"),
         ("Acme USA Inc", "us"),
         ("Acme LATAM", "latam"),
+        ("Acme, Inc. (Delaware)", "us"),
+        ("Acme (Ontario) Inc.", "ca"),
+        ("Acme, Hong Kong, China", "cn"),
         ("Acme", None),
     ],
 )
@@ -223,6 +228,10 @@ def test_regional_label_is_removed_and_canonical(raw: str, region: str | None) -
         ("University of Europe", "univ of europe"),
         ("Deutsche Bank", "deutsche bank"),
         ("Telecom Italia", "telecom italia"),
+        ("Walmart de México", "walmart de mexico"),
+        ("Microsoft Ireland Operations Limited", "microsoft ireland operations"),
+        ("Washington University", "washington univ"),
+        ("Commonwealth Bank of Australia", "commonwealth bank of australia"),
     ],
 )
 def test_a_country_that_is_part_of_the_name_stays(raw: str, clean: str) -> None:
@@ -265,6 +274,14 @@ def test_a_country_that_is_part_of_the_name_stays(raw: str, clean: str) -> None:
         ("Łukasiewicz Sp. z o.o.", "Lukasiewicz"),
         ("\u041e\u041e\u041e \u0420\u043e\u043c\u0430\u0448\u043a\u0430", "Romashka"),
         ("Acme Corp \u2013 EMEA", "ACME CORPORATION (EMEA)"),
+        ("ING Groep N.V.", "ING Group"),
+        ("Arizona State University, Arizona", "Arizona State Univ."),
+        ("The Chinese University of Hong Kong, Hong Kong, China", "Chinese Univ. of Hong Kong"),
+        ("Aalborg University, Denmark", "Aalborg Univ."),
+        ("Hewlett-Packard Enterprise", "Hewlett Packard Enterprise Company"),
+        ("Amazon Web Services EMEA SARL", "Amazon Web Services, Inc."),
+        ("Microsoft Deutschland GmbH", "Microsoft Corporation"),
+        ("Siemens Schweiz AG", "Siemens AG Österreich"),
     ],
 )
 def test_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
