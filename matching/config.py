@@ -91,8 +91,12 @@ class Thresholds:
 class ClusterSettings:
     """Non-chaining clustering: two groups merge only with enough linked pairs between them."""
 
-    # share of cross pairs that must be at least review-level links for two groups to merge
+    # mean match probability over all cross pairs (unscored pairs count 0) needed to merge
     min_support: float = 0.5
+    # an edge from this probability may join two groups (when support holds); None: the
+    # auto-link threshold. Lower lets a group of mutually likely records form although no
+    # single pair is sure; the pairs themselves keep their own link/review decision
+    join_threshold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

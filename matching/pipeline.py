@@ -211,7 +211,7 @@ def dedupe(
         left,
         right,
         scored.prob,
-        settings.thresholds.upper,
+        settings.clustering.join_threshold or settings.thresholds.upper,
         min_support=settings.clustering.min_support,
         must_link=must,
         cannot_link=[*cannot, *zip(left[hard_no].tolist(), right[hard_no].tolist(), strict=True)],

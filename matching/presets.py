@@ -14,6 +14,8 @@ from matching.prepare import LEGAL_FORM_SUFFIX
 
 NAME_LEVELS = (0.9, 0.75, 0.6, 0.45, 0.3)
 LINK_FLOOR = 0.3
+LOCATION = "location"
+CONTACT: str | None = None
 
 
 def customers() -> MatchSettings:
@@ -31,7 +33,7 @@ def customers() -> MatchSettings:
             FieldSpec("tax_id", ("tax_id",), "tax_id"),
         ),
         blocking=(
-            BlockingRule("name", "tokens", max_block_size=150, param=3),
+            BlockingRule("name", "tokens", max_block_size=150),
             BlockingRule("name", "sorted_neighbourhood", param=4),
             BlockingRule("phone", "exact", max_block_size=20),
             BlockingRule("domain", "exact", max_block_size=50),
@@ -39,18 +41,18 @@ def customers() -> MatchSettings:
         ),
         comparisons=(
             ComparisonSpec("name", "name", "name", NAME_LEVELS, link_floor=LINK_FLOOR),
-            ComparisonSpec("legal_form", "name" + LEGAL_FORM_SUFFIX, "exact"),
+            ComparisonSpec("legal_form", "name" + LEGAL_FORM_SUFFIX, "exact", link_floor=1.0),
             ComparisonSpec("country", "country", "exact"),
             # street, postcode and city all say "same place": count only the strongest
-            ComparisonSpec("postcode", "postcode", "exact", group="location"),
-            ComparisonSpec("city", "city", "string", (0.9,), group="location"),
-            ComparisonSpec("street", "street", "string", (0.95, 0.85), group="location"),
-            ComparisonSpec("phone", "phone", "exact"),
-            ComparisonSpec("domain", "domain", "exact"),
+            ComparisonSpec("postcode", "postcode", "exact", group=LOCATION),
+            ComparisonSpec("city", "city", "string", (0.9,), group=LOCATION),
+            ComparisonSpec("street", "street", "string", (0.95, 0.85), group=LOCATION),
+            ComparisonSpec("phone", "phone", "exact", group=CONTACT),
+            ComparisonSpec("domain", "domain", "exact", group=CONTACT),
             ComparisonSpec("tax_id", "tax_id", "edit", (0.85,)),
         ),
         thresholds=Thresholds(upper=0.9, lower=0.5),
-        clustering=ClusterSettings(min_support=0.5),
+        clustering=ClusterSettings(min_support=0.35, join_threshold=0.7),
         tax_id_field="tax_id",
         country_field="country",
     )

@@ -185,12 +185,10 @@ def fit_em(
     for _ in range(em.max_iter):
         model = _model(settings, m, u, prior, "em")
         p = _posterior(model, levels)
-        not_match = 1.0 - _posterior(model, random_levels, prior * candidate_share)
         u = [_level_shares(levels[:, c], 1.0 - p, k, 1.0) for c, k in enumerate(sizes)]
         new_m = [
             monotone_m(_level_shares(levels[:, c], p, k, 0.1), u[c]) for c, k in enumerate(sizes)
         ]
-        del not_match
         new_prior = float(p.mean()) if len(p) else prior
         delta = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
         m, prior = new_m, new_prior
