@@ -10,7 +10,7 @@ from matching.normalize.domains import (
     normalize_email_domain,
     normalize_website_domain,
 )
-from matching.normalize.legal_forms import legal_form_countries
+from matching.normalize.legal_forms import legal_form_countries, local_legal_form
 from matching.normalize.org_names import OrgName, normalize_org_name
 from matching.normalize.phones import normalize_phone
 from matching.normalize.postcodes import normalize_postcode
@@ -22,6 +22,7 @@ __all__ = [
     "fold_text",
     "is_free_mail_domain",
     "legal_form_countries",
+    "local_legal_form",
     "normalize_city",
     "normalize_country",
     "normalize_email_domain",

@@ -1,7 +1,8 @@
 """Legal forms: canonical code, spellings (as folded, initialism-joined tokens) and countries.
 
 A spelling is matched at the end of a name, longest first. Spellings containing "and" are also
-matched with "und" and without the conjunction ("GmbH & Co. KG", "GmbH und Co KG", "GmbH Co KG").
+matched with "und", "u", "et" and without the conjunction ("GmbH & Co. KG", "GmbH u. Co KG",
+"GmbH + Co KG").
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "bv": ("bv, besloten vennootschap, bvba", "NL BE"),
     "nv": ("nv, naamloze vennootschap", "NL BE"),
     "cv": ("cv, commanditaire vennootschap", "NL"),
-    "pty_ltd": ("pty ltd, pty limited, proprietary limited, pty", "AU ZA"),
+    "pty_ltd": ("pty ltd, pty limited, proprietary limited, pty, pl", "AU ZA"),
     "pvt_ltd": (
         "pvt ltd, pvt limited, private limited, private ltd, p ltd, opc pvt ltd",
         "IN PK BD NP LK",
@@ -85,8 +86,8 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "co_ltd": ("co ltd, company limited, co limited, company ltd", "CN JP KR TW TH HK VN"),
     "pcl": ("pcl, public company limited, public co ltd", "TH"),
     "sl": ("sl, slu, sociedad limitada, sociedad de responsabilidad limitada", "ES"),
-    "lda": ("lda, limitada", "PT"),
-    "ltda": ("ltda, eireli", "BR CO CL"),
+    # Portugal's "Lda." and Brazil's "Ltda." are one form ("Limitada") in two spellings.
+    "ltda": ("ltda, lda, limitada, eireli", "PT BR CO CL"),
     "sp_zoo": ("sp z oo, sp zoo, spolka z ograniczona odpowiedzialnoscia", "PL"),
     "sa_de_cv": (
         "sa de cv, sab de cv, sapi de cv, sociedad anonima de capital variable",
@@ -113,12 +114,17 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
 }
 
 
+_CONJUNCTIONS = ("und", "u", "et")
+
+
 def _variants(spelling: str) -> set[tuple[str, ...]]:
     tokens = tuple(spelling.split())
     if "and" not in tokens:
         return {tokens}
     i = tokens.index("and")
-    return {tokens, (*tokens[:i], "und", *tokens[i + 1 :]), tokens[:i] + tokens[i + 1 :]}
+    # "&", "und", "u." and "+" (dropped as punctuation) all join "GmbH & Co. KG".
+    others = {(*tokens[:i], word, *tokens[i + 1 :]) for word in _CONJUNCTIONS}
+    return {tokens, tokens[:i] + tokens[i + 1 :], *others}
 
 
 @lru_cache(maxsize=1)
@@ -152,3 +158,22 @@ def legal_form_countries(code: str) -> frozenset[str]:
     """ISO alpha-2 countries where the legal form `code` exists (empty when unknown)."""
     entry = LEGAL_FORMS.get(code)
     return frozenset(entry[1].split()) if entry else frozenset()
+
+
+# English renderings that mean the local form in a given country: a Japanese "Co., Ltd." is a
+# kabushiki kaisha, a Japanese "LLC" a godo kaisha, a Chinese "Limited" a co_ltd.
+_LOCAL_EQUIVALENTS: dict[str, dict[str, str]] = {
+    "JP": {"co_ltd": "kk", "corp": "kk", "inc": "kk", "ltd": "kk", "llc": "gk"},
+    "CN": {"ltd": "co_ltd", "llc": "co_ltd", "corp": "co_ltd", "inc": "co_ltd"},
+    "KR": {"corp": "co_ltd", "inc": "co_ltd", "ltd": "co_ltd"},
+    "TW": {"ltd": "co_ltd", "corp": "co_ltd", "inc": "co_ltd"},
+    "HK": {"co_ltd": "ltd"},
+    "SG": {"pvt_ltd": "pte_ltd"},
+}
+
+
+def local_legal_form(code: str | None, country: str | None) -> str | None:
+    """The form `code` stands for in `country` (alpha-2): JP "co_ltd" -> "kk"; else `code`."""
+    if code is None or country is None:
+        return code
+    return _LOCAL_EQUIVALENTS.get(country.upper(), {}).get(code, code)

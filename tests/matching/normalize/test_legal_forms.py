@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from matching.normalize import legal_form_countries, normalize_country, normalize_org_name
+from matching.normalize import (
+    legal_form_countries,
+    local_legal_form,
+    normalize_country,
+    normalize_org_name,
+)
 from matching.normalize.legal_forms import LEGAL_FORMS, match_suffix, spelling_index
 
 
@@ -69,3 +74,43 @@ def test_every_legal_form_is_recognised_after_a_name(code: str) -> None:
     org = normalize_org_name(f"Zenith {first}")
     assert org is not None
     assert (org.clean, org.legal_form) == ("zenith", code)
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "code"),
+    [
+        ("Zenith K.K.", "JP", "kk"),
+        ("Zenith Co., Ltd.", "JP", "kk"),
+        ("Zenith Corporation", "JP", "kk"),
+        ("Zenith G.K.", "JP", "gk"),
+        ("Zenith LLC", "JP", "gk"),
+        ("Zenith LLC", "US", "llc"),
+        ("Zenith Limited", "CN", "co_ltd"),
+        ("Zenith Co., Ltd.", "CN", "co_ltd"),
+        ("Zenith Private Limited", "SG", "pte_ltd"),
+        ("Zenith Pte. Ltd.", "SG", "pte_ltd"),
+        ("Zenith Private Limited", "IN", "pvt_ltd"),
+        ("Zenith Corporation", "US", "corp"),
+        ("Zenith Limited", None, "ltd"),
+    ],
+)
+def test_english_renderings_mean_the_local_form_in_their_country(
+    raw: str, country: str | None, code: str
+) -> None:
+    org = normalize_org_name(raw)
+    assert org is not None
+    assert local_legal_form(org.legal_form, country) == code
+
+
+def test_no_legal_form_stays_none_in_any_country() -> None:
+    assert local_legal_form(None, "JP") is None
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["GmbH & Co. KG", "GmbH & Co KG", "GmbH u. Co. KG", "GmbH + Co. KG", "GmbH und Co. KG"],
+)
+def test_gmbh_co_kg_is_recognised_with_every_conjunction(variant: str) -> None:
+    org = normalize_org_name(f"Zenith Logistik {variant}")
+    assert org is not None
+    assert (org.clean, org.legal_form) == ("zenith logistik", "gmbh_co_kg")
