@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 import mdm.db
+import mdm.golden.lineage_models
 import mdm.golden.models
 import mdm.records.models  # noqa: F401
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,9 +10,10 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from mdm.entities import EntityType
+from mdm.golden.attributes import attribute_names
+from mdm.golden.lineage_models import GoldenAttribute
 from mdm.golden.models import GoldenRecord, GoldenStatus
 from mdm.records.models import (
-    RECORD_TABLES,
     QuarantineItem,
     QuarantineStatus,
     RecordStatus,
@@ -96,45 +98,49 @@ def _follow(redirects: dict[str, str], golden_id: str) -> str:
 
 
 def golden_columns(kind: EntityType) -> tuple[str, ...]:
-    """Header of the golden export: id, the canonical attributes, and where they came from."""
-    table = RECORD_TABLES[kind]
-    attributes = tuple(f for f in table.model_fields if f != "source_record_id")
-    return ("golden_id", *attributes, "source_count", "source_systems")
+    """Header of the golden export: id, the survived attributes, and where they came from."""
+    return ("golden_id", *attribute_names(kind), "source_count", "source_systems")
 
 
 def golden_rows(session: Session, kind: EntityType) -> Iterator[dict[str, Any]]:
-    """One row per active golden record with at least one active source record."""
-    table = RECORD_TABLES[kind]
+    """One row per active golden record: survived attributes and its members' systems."""
     query = (
-        select(SourceRecord, table)
-        .join(table, col(table.source_record_id) == col(SourceRecord.id))
-        .join(GoldenRecord, col(GoldenRecord.id) == col(SourceRecord.golden_id))
+        select(GoldenRecord.id)
         .where(
-            SourceRecord.entity_type == kind.value,
-            SourceRecord.status == RecordStatus.ACTIVE.value,
-            GoldenRecord.status == GoldenStatus.ACTIVE.value,
+            col(GoldenRecord.entity_type) == kind.value,
+            col(GoldenRecord.status) == GoldenStatus.ACTIVE.value,
         )
-        .order_by(col(SourceRecord.golden_id), col(SourceRecord.updated_at).desc())
-        .execution_options(yield_per=BATCH)
+        .order_by(col(GoldenRecord.id))
     )
-    current: list[tuple[SourceRecord, Any]] = []
-    for record, values in session.execute(query):
-        if current and current[0][0].golden_id != record.golden_id:
-            yield _golden_row(kind, current)
-            current = []
-        current.append((record, values))
-    if current:
-        yield _golden_row(kind, current)
+    ids = list(session.exec(query))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        attributes = _attributes(session, chunk)
+        systems = _member_systems(session, chunk)
+        for golden_id in chunk:
+            members = systems.get(golden_id, [])
+            yield {
+                "golden_id": golden_id,
+                **attributes.get(golden_id, {}),
+                "source_count": len(members),
+                "source_systems": " ".join(sorted(set(members))),
+            }
 
 
-def _golden_row(kind: EntityType, members: list[tuple[SourceRecord, Any]]) -> dict[str, Any]:
-    # Until survivorship rules exist, the most recently changed member supplies each attribute
-    # it has, and older members fill the gaps.
-    row: dict[str, Any] = {"golden_id": members[0][0].golden_id}
-    for name in golden_columns(kind)[1:-2]:
-        row[name] = next(
-            (getattr(v, name) for _r, v in members if getattr(v, name) is not None), None
-        )
-    row["source_count"] = len(members)
-    row["source_systems"] = " ".join(sorted({r.source_system for r, _v in members}))
-    return row
+def _attributes(session: Session, ids: list[str]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    query = select(GoldenAttribute).where(col(GoldenAttribute.golden_id).in_(ids))
+    for attribute in session.exec(query):
+        found[attribute.golden_id][attribute.name] = attribute.value
+    return found
+
+
+def _member_systems(session: Session, ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    query = select(SourceRecord.golden_id, SourceRecord.source_system).where(
+        col(SourceRecord.golden_id).in_(ids),
+        col(SourceRecord.status) == RecordStatus.ACTIVE.value,
+    )
+    for golden_id, system in session.exec(query):
+        found[str(golden_id)].append(system)
+    return found

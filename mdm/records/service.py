@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.entities import EntityType
+from mdm.golden.membership import Change, publish
 from mdm.records import store
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
 from mdm.records.outcomes import Outcome, RecordResult
@@ -66,9 +67,12 @@ def ingest(
     ]
     results.sort(key=lambda r: r.index)
     report = IngestReport(results)
+    changes = _golden_changes(results)
     if snapshot:
-        report.snapshot_deleted = _delete_missing(session, entity, checked)
+        report.snapshot_deleted, unlinked = _delete_missing(session, entity, checked)
+        changes += unlinked
     session.flush()
+    publish(session, entity, changes)
     return report
 
 
@@ -76,7 +80,25 @@ def upsert(
     session: Session, entity: EntityType, row: ValidRow, native: dict[str, Any] | None = None
 ) -> RecordResult:
     """Create, version or leave alone the record under one row's key."""
-    return write_rows(session, entity, [RowToWrite(0, row, native)])[0]
+    (result,) = write_rows(session, entity, [RowToWrite(0, row, native)])
+    publish(session, entity, _golden_changes([result]))
+    return result
+
+
+def _golden_changes(results: list[RecordResult]) -> list[Change]:
+    """The golden event each written row causes (a repeat causes none)."""
+    changes = []
+    for r in results:
+        if r.golden_id is None or r.result not in ("created", "updated"):
+            continue
+        detail = {"record": f"{r.source_system}:{r.source_id}", "version": r.version}
+        if r.result == "created":
+            changes.append(Change(r.golden_id, "created", detail))
+        elif r.deleted:
+            changes.append(Change(r.golden_id, "record_unlinked", {**detail, "reason": "deleted"}))
+        else:
+            changes.append(Change(r.golden_id, "updated", detail))
+    return changes
 
 
 def _check(entity: EntityType, item: RecordInput) -> ValidRow | InvalidRow:
@@ -122,24 +144,29 @@ def quarantine(
 
 def _delete_missing(
     session: Session, entity: EntityType, checked: list[tuple[int, RecordInput, Any]]
-) -> list[str]:
+) -> tuple[list[str], list[Change]]:
     """Soft-delete each listed system's active records that the snapshot did not mention."""
     present: dict[str, set[str]] = {}
     for _i, _item, row in checked:
         if row.source_system:
             present.setdefault(row.source_system, set()).add(row.source_id or "")
     deleted: list[str] = []
+    changes: list[Change] = []
     for system, ids in sorted(present.items()):
         query = select(SourceRecord).where(
-            SourceRecord.entity_type == entity.value,
-            SourceRecord.source_system == system,
-            SourceRecord.status == RecordStatus.ACTIVE,
+            col(SourceRecord.entity_type) == entity.value,
+            col(SourceRecord.source_system) == system,
+            col(SourceRecord.status) == RecordStatus.ACTIVE,
         )
-        for record in session.scalars(store.locking(session, query)):
+        for record in session.exec(store.locking(session, query)):
             if record.source_id not in ids:
                 store.soft_delete(session, record)
-                deleted.append(f"{system}:{record.source_id}")
-    return deleted
+                key = f"{system}:{record.source_id}"
+                deleted.append(key)
+                if record.golden_id:
+                    detail = {"record": key, "reason": "missing from snapshot"}
+                    changes.append(Change(record.golden_id, "record_unlinked", detail))
+    return deleted, changes
 
 
 def _jsonable(cells: dict[str, Any]) -> dict[str, Any]:

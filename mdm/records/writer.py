@@ -7,7 +7,7 @@ cross-references are inserted in bulk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -16,8 +16,7 @@ from sqlmodel import Session, col, select
 from mdm import correlation
 from mdm.clock import utcnow
 from mdm.entities import EntityType
-from mdm.golden.ids import new_golden_id
-from mdm.golden.models import GoldenRecord, GoldenStatus
+from mdm.golden.membership import new_goldens
 from mdm.records import store
 from mdm.records.models import (
     RECORD_TABLES,
@@ -44,11 +43,11 @@ class RowToWrite:
 
 @dataclass
 class _Plan:
-    goldens: list[dict[str, Any]] = field(default_factory=list)
     versions: list[dict[str, Any]] = field(default_factory=list)
     typed: dict[int, dict[str, Any]] = field(default_factory=dict)
     xrefs: dict[int, dict[str, str]] = field(default_factory=dict)
     cells: dict[int, dict[str, str]] = field(default_factory=dict)
+    needs_golden: list[SourceRecord] = field(default_factory=list)
 
 
 def write_rows(session: Session, entity: EntityType, rows: list[RowToWrite]) -> list[RecordResult]:
@@ -56,13 +55,16 @@ def write_rows(session: Session, entity: EntityType, rows: list[RowToWrite]) -> 
     keys = sorted({(r.row.source_system, r.row.source_id) for r in rows})
     records = store.lock_or_create_many(session, entity, keys)
     plan = _Plan(cells=_cells_for_bare_deletions(session, records, rows))
-    # No autoflush until the golden rows exist: records already point at their new ids.
     with session.no_autoflush:
-        results = [_decide(plan, entity, records[_key(r.row)], r) for r in rows]
-        if plan.goldens:
-            session.execute(insert(GoldenRecord), plan.goldens)
+        decided = [_decide(plan, entity, records[_key(r.row)], r) for r in rows]
+        # Until matching resolves records, each new record is its own golden record.
+        new_goldens(session, entity, plan.needs_golden)
     _flush(session, entity, plan)
-    return results
+    # Golden ids were given after the rows were decided; report them as they now stand.
+    return [
+        replace(r, golden_id=records[(r.source_system or "", r.source_id or "")].golden_id)
+        for r in decided
+    ]
 
 
 def _key(row: ValidRow) -> tuple[str, str]:
@@ -122,19 +124,8 @@ def _decide(
 
 
 def _new_golden(plan: _Plan, entity: EntityType, record: SourceRecord) -> None:
-    # Until matching resolves records, each accepted record is its own golden record.
-    now = utcnow()
-    golden_id = new_golden_id(entity)
-    plan.goldens.append(
-        {
-            "id": golden_id,
-            "entity_type": entity.value,
-            "status": GoldenStatus.ACTIVE.value,
-            "created_at": now,
-            "updated_at": now,
-        }
-    )
-    record.golden_id = golden_id
+    if all(r is not record for r in plan.needs_golden):
+        plan.needs_golden.append(record)
 
 
 def _add_version(plan: _Plan, record: SourceRecord, item: RowToWrite, row: ValidRow) -> None:

@@ -1,0 +1,137 @@
+"""Survivorship: choose each golden attribute from the members, and say which record and rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from mdm.entities import EntityType
+
+OVERRIDE_RULE = "steward_override"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One active source record of a golden record, as survivorship sees it."""
+
+    record_id: int
+    source_system: str
+    role: str | None
+    updated_at: datetime
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Survived:
+    """A golden attribute and where it came from."""
+
+    value: str
+    source_record_id: int | None
+    rule: str
+
+
+Strategy = str | dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Strategies per attribute for one entity type."""
+
+    default: tuple[Strategy, ...]
+    attributes: Mapping[str, tuple[Strategy, ...]]
+
+    def for_attribute(self, name: str) -> tuple[Strategy, ...]:
+        """The strategies that decide `name`."""
+        return self.attributes.get(name, self.default)
+
+
+@cache
+def default_rules(entity: EntityType) -> Rules:
+    """The shipped rules (`mdm/golden/survivorship.yaml`)."""
+    text = resources.files("mdm.golden").joinpath("survivorship.yaml").read_text()
+    return parse_rules(yaml.safe_load(text)[entity.plural])
+
+
+def parse_rules(spec: Mapping[str, Any]) -> Rules:
+    """Rules from their YAML shape; unknown strategies are rejected."""
+    default = tuple(_check(s) for s in spec.get("default", ["most_recent"]))
+    attributes = {k: tuple(_check(s) for s in v) for k, v in spec.get("attributes", {}).items()}
+    return Rules(default, attributes)
+
+
+_NAMED = {"most_recent", "most_complete", "most_frequent"}
+
+
+def _check(strategy: Any) -> Strategy:
+    if isinstance(strategy, str) and strategy in _NAMED:
+        return strategy
+    if isinstance(strategy, dict) and set(strategy) == {"source_priority"}:
+        return {"source_priority": [str(s) for s in strategy["source_priority"]]}
+    raise ValueError(f"unknown survivorship strategy {strategy!r}")
+
+
+def survive(
+    members: Sequence[Member],
+    rules: Rules,
+    attributes: Sequence[str],
+    overrides: Mapping[str, str] | None = None,
+) -> dict[str, Survived]:
+    """Every attribute that some member (or an override) supplies."""
+    # Most recent first, then by id, so every tie breaks the same way.
+    ordered = sorted(members, key=lambda m: (-m.updated_at.timestamp(), m.record_id))
+    completeness = {m.record_id: sum(1 for v in m.values.values() if v) for m in members}
+    out: dict[str, Survived] = {}
+    for name in attributes:
+        if overrides and name in overrides:
+            out[name] = Survived(overrides[name], None, OVERRIDE_RULE)
+            continue
+        holders = [m for m in ordered if m.values.get(name)]
+        if holders:
+            out[name] = _decide(name, holders, rules.for_attribute(name), completeness)
+    return out
+
+
+def _decide(
+    name: str, holders: list[Member], strategies: tuple[Strategy, ...], completeness: dict[int, int]
+) -> Survived:
+    for strategy in strategies:
+        chosen = _apply(strategy, name, holders, completeness)
+        if chosen is not None:
+            return Survived(chosen.values[name], chosen.record_id, _label(strategy))
+    first = holders[0]
+    return Survived(first.values[name], first.record_id, "most_recent")
+
+
+def _apply(
+    strategy: Strategy, name: str, holders: list[Member], completeness: dict[int, int]
+) -> Member | None:
+    if isinstance(strategy, dict):
+        for wanted in strategy["source_priority"]:
+            for member in holders:
+                if wanted in (member.source_system, member.role):
+                    return member
+        return None
+    if strategy == "most_recent":
+        return holders[0]
+    if strategy == "most_complete":
+        return max(holders, key=lambda m: completeness[m.record_id])  # max keeps the first tie
+    counts = Counter(_same(m.values[name]) for m in holders)
+    best = max(counts.values())
+    return next(m for m in holders if counts[_same(m.values[name])] == best)
+
+
+def _same(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+def _label(strategy: Strategy) -> str:
+    if isinstance(strategy, dict):
+        return "source_priority"
+    return strategy

@@ -1,0 +1,90 @@
+"""Survivorship truth tables: each strategy, their order, overrides and lineage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mdm.entities import EntityType
+from mdm.golden.survivorship import Member, Survived, default_rules, parse_rules, survive
+
+
+def _member(rid: int, system: str, day: int, **values: str) -> Member:
+    role = system if system in ("crm", "psa", "erp") else None
+    return Member(rid, system, role, datetime(2025, 1, day, tzinfo=UTC), values)
+
+
+CRM = _member(1, "crm", 3, name="ACME Corp", phone="+4989111", tax_id="DE1")
+ERP = _member(2, "erp", 1, name="Acme Corporation", tax_id="DE123456789", street="Main St 1",
+              city="Munich", postal_code="80331")  # fmt: skip
+PSA = _member(3, "psa", 2, name="ACME Corp", phone="+4989222")
+
+
+@pytest.mark.parametrize(
+    ("strategies", "attribute", "expected"),
+    [
+        (
+            [{"source_priority": ["erp", "crm"]}],
+            "tax_id",
+            Survived("DE123456789", 2, "source_priority"),
+        ),
+        ([{"source_priority": ["crm", "erp"]}], "tax_id", Survived("DE1", 1, "source_priority")),
+        (["most_recent"], "phone", Survived("+4989111", 1, "most_recent")),
+        (["most_complete"], "name", Survived("Acme Corporation", 2, "most_complete")),
+        (["most_frequent"], "name", Survived("ACME Corp", 1, "most_frequent")),
+        (
+            [{"source_priority": ["hubspot"]}, "most_recent"],
+            "name",
+            Survived("ACME Corp", 1, "most_recent"),
+        ),
+    ],
+)
+def test_each_strategy_picks_its_value_and_names_its_source(
+    strategies: list[object], attribute: str, expected: Survived
+) -> None:
+    rules = parse_rules({"default": strategies})
+    assert survive([CRM, ERP, PSA], rules, [attribute])[attribute] == expected
+
+
+def test_source_priority_matches_a_product_by_its_role() -> None:
+    netsuite = Member(9, "netsuite", "erp", datetime(2024, 1, 1, tzinfo=UTC), {"tax_id": "X9"})
+    rules = parse_rules({"default": [{"source_priority": ["erp"]}]})
+    assert survive([CRM, netsuite], rules, ["tax_id"])["tax_id"] == Survived(
+        "X9", 9, "source_priority"
+    )
+
+
+def test_most_frequent_ignores_case_and_spacing_and_breaks_ties_by_recency() -> None:
+    a = _member(1, "crm", 1, city="new  york")
+    b = _member(2, "erp", 2, city="New York")
+    c = _member(3, "psa", 3, city="Brooklyn")
+    chosen = survive([a, b, c], parse_rules({"default": ["most_frequent"]}), ["city"])["city"]
+    assert chosen == Survived("New York", 2, "most_frequent")
+
+
+def test_override_always_wins() -> None:
+    chosen = survive([CRM, ERP], default_rules(EntityType.CUSTOMER), ["name"], {"name": "ACME SE"})
+    assert chosen["name"] == Survived("ACME SE", None, "steward_override")
+
+
+def test_missing_values_never_survive_and_absent_attributes_are_left_out() -> None:
+    chosen = survive([CRM, PSA], default_rules(EntityType.CUSTOMER), ["street", "phone"])
+    assert "street" not in chosen
+    assert chosen["phone"].source_record_id == 1  # phone comes from the CRM first
+
+
+def test_shipped_rules_take_tax_id_from_the_erp_and_phone_from_the_crm() -> None:
+    chosen = survive([CRM, ERP, PSA], default_rules(EntityType.CUSTOMER), ["tax_id", "phone"])
+    assert (chosen["tax_id"].source_record_id, chosen["phone"].source_record_id) == (2, 1)
+
+
+def test_unknown_strategy_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown survivorship strategy"):
+        parse_rules({"default": ["loudest"]})
+
+
+def test_result_does_not_depend_on_member_order() -> None:
+    rules = default_rules(EntityType.CUSTOMER)
+    names = ["name", "tax_id", "phone", "street"]
+    assert survive([CRM, ERP, PSA], rules, names) == survive([PSA, ERP, CRM], rules, names)
