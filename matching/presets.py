@@ -52,7 +52,7 @@ def customers() -> MatchSettings:
             ComparisonSpec("tax_id", "tax_id", "edit", (0.85,)),
         ),
         thresholds=Thresholds(upper=0.9, lower=0.5),
-        clustering=ClusterSettings(min_support=0.35, join_threshold=0.7),
+        clustering=ClusterSettings(min_support=0.4, join_threshold=0.6),
         tax_id_field="tax_id",
         country_field="country",
     )

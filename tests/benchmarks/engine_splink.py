@@ -129,11 +129,19 @@ def run(data: Dataset) -> dict[str, Any]:
     strong = pairs["match_probability"].to_numpy() >= THRESHOLD
     at_threshold = pair_scores(data.records, left[strong], right[strong], data.link)
     blocking = pair_scores(data.records, left, right, data.link)
+    # informational only: the best a labelled threshold could do, which a user cannot pick
+    prob = pairs["match_probability"].to_numpy()
+    cuts: Any = np.unique(np.quantile(prob, np.linspace(0.0, 0.999, 60))) if len(prob) else []
+    best = max(
+        (pair_scores(data.records, left[prob >= t], right[prob >= t], data.link).f1 for t in cuts),
+        default=0.0,
+    )
     return {
         "precision": after.precision,
         "recall": after.recall,
         "f1": after.f1,
         "pairwise_f1": at_threshold.f1,
+        "best_pairwise_f1": best,
         "blocking_recall": blocking.recall,
         "pairs": len(pairs),
         "seconds": elapsed,
