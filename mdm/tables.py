@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 import mdm.db
 import mdm.golden.lineage_models
 import mdm.golden.models
-import mdm.records.models  # noqa: F401
+import mdm.records.models
+import mdm.resolution.models  # noqa: F401
 
 metadata = SQLModel.metadata

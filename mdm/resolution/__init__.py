@@ -1,0 +1,1 @@
+"""Resolution: turn source records into golden records with the `matching` engine."""

@@ -1,0 +1,50 @@
+"""`mdm resolve --all`: batch resolution of every record into golden records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from mdm.cli_support import database, err, fail
+from mdm.db import session_scope
+from mdm.entities import EntityType
+from mdm.resolution.batch import resolve_all
+
+# Parents first: contracts and projects are matched inside their resolved customer.
+ORDER = (EntityType.CUSTOMER, EntityType.CONTRACT, EntityType.PROJECT)
+
+
+def resolve_command(
+    all_: Annotated[bool, typer.Option("--all", help="Re-resolve every record")] = False,
+    entity: Annotated[
+        str | None, typer.Option(help="Only customers, projects or contracts")
+    ] = None,
+    refit: Annotated[bool, typer.Option(help="Fit a new model version first")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Run the batch matcher and apply its clusters as golden records (steward decisions kept)."""
+    if not all_:
+        fail("say --all: resolve re-examines every record of the chosen types")
+    with database() as engine:
+        kinds = [EntityType.parse(entity)] if entity else list(ORDER)
+        reports = []
+        for kind in kinds:
+            with session_scope(engine, write=True) as session:
+                reports.append(resolve_all(session, kind, refit=refit))
+    for report in reports:
+        if as_json:
+            continue
+        err.print(
+            f"{report.entity.plural}: {report.records} records -> {report.golden_records} golden "
+            f"({report.created} new ids, {report.absorbed} merged away, {report.moved_records} "
+            f"records moved), {report.links} links, {report.review} pairs to review, "
+            f"model v{report.model_version}",
+            highlight=False,
+        )
+    if as_json:
+        typer.echo(
+            json.dumps([{**asdict(r), "entity": r.entity.plural} for r in reports], indent=2)
+        )

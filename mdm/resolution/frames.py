@@ -1,0 +1,83 @@
+"""Source records as the table `matching` reads: keys, canonical columns, resolved parents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from mdm.entities import EntityType
+from mdm.golden.attributes import attribute_names
+from mdm.records.models import RECORD_TABLES, RecordStatus, SourceRecord
+
+PARENT_COLUMN = "customer_golden_id"
+
+
+@dataclass(frozen=True)
+class RecordFrame:
+    """Records in matching's shape, row i being source record `record_ids[i]`."""
+
+    frame: pd.DataFrame
+    record_ids: list[int]
+    golden_ids: list[str | None]
+
+
+def load_frame(
+    session: Session, entity: EntityType, record_ids: Iterable[int] | None = None
+) -> RecordFrame:
+    """Active records of a type (all, or the given ids), with parents resolved for children."""
+    table = RECORD_TABLES[entity]
+    names = attribute_names(entity)
+    query = (
+        select(SourceRecord, table)
+        .join(table, col(table.source_record_id) == col(SourceRecord.id))
+        .where(
+            col(SourceRecord.entity_type) == entity.value,
+            col(SourceRecord.status) == RecordStatus.ACTIVE.value,
+        )
+        .order_by(col(SourceRecord.id))
+    )
+    wanted = None if record_ids is None else sorted(set(record_ids))
+    rows, ids, goldens = [], [], []
+    for chunk in _chunks(wanted):
+        scoped = query if chunk is None else query.where(col(SourceRecord.id).in_(chunk))
+        for record, typed in session.exec(scoped):
+            assert record.id is not None
+            values = {n: _text(getattr(typed, n)) for n in names}
+            rows.append(
+                {"source_system": record.source_system, "source_id": record.source_id, **values}
+            )
+            ids.append(record.id)
+            goldens.append(record.golden_id)
+    frame = pd.DataFrame(rows, columns=["source_system", "source_id", *names])
+    if entity != EntityType.CUSTOMER:
+        frame[PARENT_COLUMN] = _parents(session, frame)
+    return RecordFrame(frame, ids, goldens)
+
+
+def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), 500):
+        yield ids[start : start + 500]
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _parents(session: Session, frame: pd.DataFrame) -> list[str | None]:
+    """Each child's customer golden id, through its `customer_source_id` in the same system."""
+    query = select(
+        SourceRecord.source_system, SourceRecord.source_id, SourceRecord.golden_id
+    ).where(col(SourceRecord.entity_type) == EntityType.CUSTOMER.value)
+    golden_of = {(s, i): g for s, i, g in session.exec(query)}
+    return [
+        golden_of.get((system, customer)) if isinstance(customer, str) else None
+        for system, customer in zip(
+            frame["source_system"], frame["customer_source_id"], strict=True
+        )
+    ]

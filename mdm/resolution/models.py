@@ -1,0 +1,78 @@
+"""Stored model versions and the match candidates that wait for a steward."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from mdm.clock import utcnow
+
+
+class ModelVersion(SQLModel, table=True):
+    """A fitted matching model for one entity type; exactly one is active per type."""
+
+    __tablename__ = "model_version"
+    __table_args__ = (UniqueConstraint("entity_type", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(sa_column=Column(String(16), nullable=False))
+    version: int = Field(sa_column=Column(Integer, nullable=False))
+    origin: str = Field(sa_column=Column(String(16), nullable=False))  # preset | em | labels
+    settings: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    model: str | None = Field(default=None, sa_column=Column(String, nullable=True))
+    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class CandidateStatus(StrEnum):
+    """A steward has not decided yet, or has."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # a later run no longer finds the pair uncertain
+
+
+class MatchCandidate(SQLModel, table=True):
+    """A pair the engine is unsure about: between the thresholds, waiting for a steward."""
+
+    __tablename__ = "match_candidate"
+    __table_args__ = (UniqueConstraint("record_a_id", "record_b_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(sa_column=Column(String(16), nullable=False, index=True))
+    record_a_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("source_record.id"), nullable=False)
+    )
+    record_b_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("source_record.id"), nullable=False)
+    )
+    probability: float = Field(sa_column=Column(Float, nullable=False))
+    explanation: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(
+        default=CandidateStatus.OPEN, sa_column=Column(String(16), nullable=False, index=True)
+    )
+    priority: float = Field(default=0.0, sa_column=Column(Float, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    decided_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    decided_by: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))

@@ -1,0 +1,140 @@
+"""Clusters to golden ids: ids stay stable, absorbed ones redirect, new parts get new ids."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, update
+from sqlmodel import Session, col
+
+from mdm.clock import utcnow
+from mdm.entities import EntityType
+from mdm.golden.ids import new_golden_id
+from mdm.golden.membership import Change, publish
+from mdm.golden.models import GoldenRecord, GoldenStatus
+from mdm.records.models import SourceRecord
+from mdm.resolution.frames import RecordFrame
+
+
+@dataclass
+class Reconciled:
+    """What reconciling clusters with the current golden ids changed."""
+
+    golden_of_row: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    absorbed: dict[str, str] = field(default_factory=dict)  # merged-away id -> survivor
+    moved_records: int = 0
+
+
+def reconcile(
+    session: Session, entity: EntityType, records: RecordFrame, labels: Sequence[str], actor: str
+) -> Reconciled:
+    """Apply cluster labels (one per row of `records`) as golden record membership."""
+    clusters: dict[str, list[int]] = defaultdict(list)
+    for row, label in enumerate(labels):
+        clusters[label].append(row)
+    out = Reconciled(golden_of_row=[""] * len(labels))
+    claimed: set[str] = set()
+    current = records.golden_ids
+    sizes = Counter(g for g in current if g)
+    # Biggest clusters choose first, so the largest part of a split keeps the old id.
+    for rows in sorted(clusters.values(), key=lambda rs: (-len(rs), min(rs))):
+        votes = Counter(g for g in (current[r] for r in rows) if g and g not in claimed)
+        if votes:
+            chosen = min(votes, key=lambda g: (-votes[g], -sizes[g], g))
+        else:
+            chosen = new_golden_id(entity)
+            out.created.append(chosen)
+        claimed.add(chosen)
+        for r in rows:
+            out.golden_of_row[r] = chosen
+    _write(session, entity, records, out)
+    _redirect_losers(session, records, out, claimed)
+    publish(session, entity, _changes(records, out), actor)
+    return out
+
+
+def _write(session: Session, entity: EntityType, records: RecordFrame, out: Reconciled) -> None:
+    now = utcnow()
+    if out.created:
+        rows = [
+            {
+                "id": g,
+                "entity_type": entity.value,
+                "status": GoldenStatus.ACTIVE.value,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for g in out.created
+        ]
+        session.execute(insert(GoldenRecord), rows)
+    moves = [
+        {"id": rid, "golden_id": new}
+        for rid, old, new in zip(
+            records.record_ids, records.golden_ids, out.golden_of_row, strict=True
+        )
+        if old != new
+    ]
+    out.moved_records = len(moves)
+    if moves:
+        session.execute(update(SourceRecord), moves)
+
+
+def _redirect_losers(
+    session: Session, records: RecordFrame, out: Reconciled, claimed: set[str]
+) -> None:
+    # A golden id no cluster kept redirects to where most of its records went.
+    went: dict[str, Counter[str]] = defaultdict(Counter)
+    for old, new in zip(records.golden_ids, out.golden_of_row, strict=True):
+        if old and old not in claimed:
+            went[old][new] += 1
+    for old, targets in went.items():
+        survivor = min(targets, key=lambda g: (-targets[g], g))
+        out.absorbed[old] = survivor
+        session.execute(
+            update(GoldenRecord)
+            .where(col(GoldenRecord.id) == old)
+            .values(status=GoldenStatus.MERGED.value, merged_into_id=survivor, updated_at=utcnow())
+        )
+
+
+def _changes(records: RecordFrame, out: Reconciled) -> list[Change]:
+    gained: dict[str, list[str]] = defaultdict(list)
+    lost: dict[str, list[str]] = defaultdict(list)
+    for row, (old, new) in enumerate(zip(records.golden_ids, out.golden_of_row, strict=True)):
+        if old == new:
+            continue
+        key = f"{records.frame.at[row, 'source_system']}:{records.frame.at[row, 'source_id']}"
+        gained[new].append(key)
+        if old:
+            lost[old].append(key)
+    absorbed_by: dict[str, list[str]] = defaultdict(list)
+    for old, survivor in out.absorbed.items():
+        absorbed_by[survivor].append(old)
+    changes = [Change(g, "created", {"records": sorted(gained[g])}) for g in out.created]
+    for golden in sorted(set(gained) | set(lost)):
+        if golden in out.created:
+            continue
+        if golden in out.absorbed:
+            changes.append(
+                Change(
+                    golden,
+                    "merged",
+                    {"into": out.absorbed[golden], "records": sorted(lost[golden])},
+                )
+            )
+        elif golden in absorbed_by:
+            changes.append(
+                Change(
+                    golden,
+                    "merged",
+                    {"absorbed": sorted(absorbed_by[golden]), "records": sorted(gained[golden])},
+                )
+            )
+        elif lost[golden]:
+            changes.append(Change(golden, "unmerged", {"records": sorted(lost[golden])}))
+        else:
+            changes.append(Change(golden, "record_linked", {"records": sorted(gained[golden])}))
+    return changes

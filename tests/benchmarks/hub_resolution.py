@@ -1,0 +1,77 @@
+"""Golden-record accuracy of the hub on its seeds: load, resolve, export, score against truth.
+
+Run on demand: `.venv/bin/python -m tests.benchmarks.hub_resolution` (a temp SQLite file).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MDM = str(Path(sys.executable).with_name("mdm"))
+ENTITIES = ("customer", "contract", "project")
+
+
+def pairs_of(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """Every unordered pair of members within each group."""
+    found: set[tuple[str, str]] = set()
+    for members in groups.values():
+        found |= {(a, b) if a < b else (b, a) for a, b in combinations(members, 2)}
+    return found
+
+
+def scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1."""
+    hits = len(found & truth)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _groups(path: Path, entity: str, key: str) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    with path.open() as stream:
+        for row in csv.DictReader(stream):
+            if row.get("entity_type", entity) == entity and row.get("status", "linked") == "linked":
+                groups[row[key]].append(f"{row['source_system']}:{row['source_id']}")
+    return groups
+
+
+def _run(env: dict[str, str], *args: str) -> None:
+    subprocess.run([MDM, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+
+
+def main() -> None:
+    """Print precision, recall and F1 of golden clusters per entity type."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "MDM_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "MDM_LOG_LEVEL": "WARNING",
+            "PATH": "/usr/bin:/bin",
+        }
+        started = time.perf_counter()
+        _run(env, "seed")
+        loaded = time.perf_counter()
+        _run(env, "resolve", "--all")
+        resolved = time.perf_counter()
+        xref = Path(tmp) / "xref.csv"
+        _run(env, "export", "xref", "--out", str(xref))
+        print(f"seed load {loaded - started:.1f}s, resolve --all {resolved - loaded:.1f}s")
+        print(f"{'entity':<10} {'P':>6} {'R':>6} {'F1':>6} {'golden':>7} {'true':>6}")
+        for entity in ENTITIES:
+            found = _groups(xref, entity, "golden_id")
+            truth = _groups(ROOT / "seeds" / "truth" / f"{entity}s.csv", entity, "entity_id")
+            p, r, f1 = scores(pairs_of(found), pairs_of(truth))
+            print(f"{entity:<10} {p:6.3f} {r:6.3f} {f1:6.3f} {len(found):7d} {len(truth):6d}")
+
+
+if __name__ == "__main__":
+    main()
