@@ -120,8 +120,13 @@ def cluster(
     min_support: float = 0.5,
     must_link: Iterable[Edge] = (),
     cannot_link: Iterable[Edge] = (),
+    conflicts: Iterable[Edge] = (),
 ) -> IntArray:
-    """Cluster label per record (labels are 0..k-1 in order of first member)."""
+    """Cluster label per record (labels are 0..k-1 in order of first member).
+
+    `cannot_link` are steward decisions (a must-link chain across one is an error);
+    `conflicts` are hard evidence (different tax ids), which a steward's must-link overrides.
+    """
     must = list(must_link)
     cannot = list(cannot_link)
     is_link = prob >= upper
@@ -131,6 +136,7 @@ def cluster(
         must_uf.union(a, b)
     if any(must_uf.find(a) == must_uf.find(b) for a, b in cannot):
         raise ConstraintConflict("a cannot-link pair is joined by must-link pairs")
+    cannot += [(a, b) for a, b in conflicts if must_uf.find(a) != must_uf.find(b)]
     labels = np.empty(n, np.int64)
     comps = _components(n, [*links, *must])
     cannot_of: dict[int, list[Edge]] = defaultdict(list)

@@ -60,6 +60,8 @@ class ComparisonSpec:
     # below this similarity (or at "else") a pair is never auto-linked, at most reviewed: for
     # organisations a shared phone, address or domain alone does not make the same customer
     link_floor: float | None = None
+    # disagreement ("else") here is conflicting hard evidence: never in one cluster
+    conflict_on_else: bool = False
 
     def vetoed_levels(self) -> tuple[int, ...]:
         """Levels that bar an auto-link under `link_floor` (never the null level)."""

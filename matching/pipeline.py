@@ -183,6 +183,16 @@ def explain(
     return frame
 
 
+def _conflicts(settings: MatchSettings, scored: Scored) -> npt.NDArray[np.bool_]:
+    out = np.zeros(len(scored.rule), bool)
+    for c, spec in enumerate(settings.comparisons):
+        if spec.conflict_on_else:
+            out |= scored.levels[:, c] == spec.n_levels - 1
+    # an equal tax id outranks it (and a steward's must-link outranks both, in clustering)
+    keep: npt.NDArray[np.bool_] = out & (scored.rule != TAX_ID_MATCH)
+    return keep
+
+
 def dedupe(
     records: pd.DataFrame,
     settings: MatchSettings,
@@ -205,7 +215,7 @@ def dedupe(
         model = fit(prepared, settings, cands, levels, sources)
     scored = score(prepared, settings, model, left, right, levels)
     scored = _apply_constraints(left, right, scored, must, cannot)
-    hard_no = scored.rule == TAX_ID_CONFLICT
+    hard_no = (scored.rule == TAX_ID_CONFLICT) | _conflicts(settings, scored)
     labels = cluster(
         len(keys),
         left,
@@ -214,7 +224,8 @@ def dedupe(
         settings.clustering.join_threshold or settings.thresholds.upper,
         min_support=settings.clustering.min_support,
         must_link=must,
-        cannot_link=[*cannot, *zip(left[hard_no].tolist(), right[hard_no].tolist(), strict=True)],
+        cannot_link=cannot,
+        conflicts=list(zip(left[hard_no].tolist(), right[hard_no].tolist(), strict=True)),
     )
     clusters = pd.DataFrame(
         {

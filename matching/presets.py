@@ -41,7 +41,13 @@ def customers() -> MatchSettings:
         ),
         comparisons=(
             ComparisonSpec("name", "name", "name", NAME_LEVELS, link_floor=LINK_FLOOR),
-            ComparisonSpec("legal_form", "name" + LEGAL_FORM_SUFFIX, "exact", link_floor=1.0),
+            ComparisonSpec(
+                "legal_form",
+                "name" + LEGAL_FORM_SUFFIX,
+                "exact",
+                link_floor=1.0,
+                conflict_on_else=True,
+            ),
             ComparisonSpec("country", "country", "exact"),
             # street, postcode and city all say "same place": count only the strongest
             ComparisonSpec("postcode", "postcode", "exact", group=LOCATION),

@@ -169,3 +169,28 @@ def test_union_find_joins_transitively(
         uf.union(a, b)
     assert all(uf.find(a) == uf.find(b) for a, b in same)
     assert all(uf.find(a) != uf.find(b) for a, b in different)
+
+
+def test_conflicting_evidence_splits_but_yields_to_a_must_link() -> None:
+    edges = [(0, 1, 0.99), (1, 2, 0.99), (0, 2, 0.99)]
+    split = _partition(
+        cluster(
+            3,
+            np.array([0, 1, 0]),
+            np.array([1, 2, 2]),
+            np.array([p for *_, p in edges]),
+            UPPER,
+            conflicts=[(0, 2)],
+        )
+    )
+    assert all(not {0, 2} <= group for group in split)
+    kept = cluster(
+        3,
+        np.array([0, 1, 0]),
+        np.array([1, 2, 2]),
+        np.array([p for *_, p in edges]),
+        UPPER,
+        must_link=[(0, 2)],
+        conflicts=[(0, 2)],
+    )
+    assert kept[0] == kept[2]

@@ -144,3 +144,13 @@ def test_shared_phone_and_address_without_a_similar_name_is_only_reviewed() -> N
     assert (row["decision"] != "link").all()
     clusters = result.clusters.set_index("source_id")["cluster_id"]
     assert clusters["neighbour"] != clusters["stark-0"]
+
+
+def test_same_brand_and_address_with_other_legal_form_is_another_customer() -> None:
+    records, _ = customer_frame()
+    sister = records[records["source_id"] == "acme_de-0"].copy()
+    sister[["source_id", "name", "tax_id"]] = ["acme_ag", "Acme AG", ""]
+    result = dedupe(pd.concat([records, sister], ignore_index=True), customers())
+    clusters = result.clusters.set_index("source_id")["cluster_id"]
+    assert clusters["acme_ag"] != clusters["acme_de-0"]
+    assert clusters["acme_de-1"] == clusters["acme_de-0"]
