@@ -22,6 +22,7 @@ from mdm.records.models import QuarantineItem, QuarantineStatus
 from mdm.records.outcomes import RecordResult
 from mdm.records.seed import is_empty, load_seeds
 from mdm.records.service import IngestReport, RecordInput, ingest
+from mdm.resolution.batch import resolve_every_type
 
 CHUNK = 1000
 SEEDS = Path("seeds/data")
@@ -177,8 +178,9 @@ def _item_dict(item: QuarantineItem) -> dict[str, object]:
 def seed_command(
     directory: Annotated[Path, typer.Option("--dir", help="<system>/<entity>.csv folder")] = SEEDS,
     if_empty: Annotated[bool, typer.Option(help="Only when the hub holds no record yet")] = False,
+    resolve: Annotated[bool, typer.Option(help="Resolve golden records afterwards")] = True,
 ) -> None:
-    """Load the demo CRM, PSA and ERP exports (customers, then contracts, then projects)."""
+    """Load the demo CRM, PSA and ERP exports (customers, contracts, projects) and resolve them."""
     if not directory.is_dir():
         fail(f"{directory}: no such folder")
     with database() as engine:
@@ -188,3 +190,6 @@ def seed_command(
         for loaded in load_seeds(engine, directory):
             totals = ", ".join(f"{n} {k}" for k, n in loaded.report.totals.items() if n)
             err.print(f"{loaded.path}: {totals}", highlight=False)
+        if resolve:
+            for report in resolve_every_type(engine):
+                err.print(report.summary(), highlight=False)

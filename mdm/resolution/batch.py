@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from matching.pipeline import Constraints, RecordKey, dedupe
+from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import ConstraintKind, MatchConstraint
 from mdm.resolution.evidence import record_links, refresh_candidates
@@ -28,6 +31,29 @@ class ResolveReport:
     links: int
     review: int
     model_version: int
+
+    def summary(self) -> str:
+        """One line for a person."""
+        return (
+            f"{self.entity.plural}: {self.records} records -> {self.golden_records} golden "
+            f"({self.created} new ids, {self.absorbed} merged away, {self.moved_records} moved), "
+            f"{self.links} links, {self.review} to review, model v{self.model_version}"
+        )
+
+
+# Parents first: contracts and projects are matched inside their resolved customer.
+ORDER = (EntityType.CUSTOMER, EntityType.CONTRACT, EntityType.PROJECT)
+
+
+def resolve_every_type(
+    engine: Engine, kinds: Sequence[EntityType] = ORDER, *, refit: bool = True
+) -> list[ResolveReport]:
+    """Resolve each type in its own unit of work, parents before children."""
+    reports = []
+    for kind in kinds:
+        with session_scope(engine, write=True) as session:
+            reports.append(resolve_all(session, kind, refit=refit))
+    return reports
 
 
 def resolve_all(

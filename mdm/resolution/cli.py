@@ -9,12 +9,8 @@ from typing import Annotated
 import typer
 
 from mdm.cli_support import database, err, fail
-from mdm.db import session_scope
 from mdm.entities import EntityType
-from mdm.resolution.batch import resolve_all
-
-# Parents first: contracts and projects are matched inside their resolved customer.
-ORDER = (EntityType.CUSTOMER, EntityType.CONTRACT, EntityType.PROJECT)
+from mdm.resolution.batch import ORDER, resolve_every_type
 
 
 def resolve_command(
@@ -30,21 +26,11 @@ def resolve_command(
         fail("say --all: resolve re-examines every record of the chosen types")
     with database() as engine:
         kinds = [EntityType.parse(entity)] if entity else list(ORDER)
-        reports = []
-        for kind in kinds:
-            with session_scope(engine, write=True) as session:
-                reports.append(resolve_all(session, kind, refit=refit))
-    for report in reports:
-        if as_json:
-            continue
-        err.print(
-            f"{report.entity.plural}: {report.records} records -> {report.golden_records} golden "
-            f"({report.created} new ids, {report.absorbed} merged away, {report.moved_records} "
-            f"records moved), {report.links} links, {report.review} pairs to review, "
-            f"model v{report.model_version}",
-            highlight=False,
-        )
+        reports = resolve_every_type(engine, kinds, refit=refit)
     if as_json:
         typer.echo(
             json.dumps([{**asdict(r), "entity": r.entity.plural} for r in reports], indent=2)
         )
+        return
+    for report in reports:
+        err.print(report.summary(), highlight=False)
