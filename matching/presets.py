@@ -65,7 +65,8 @@ def customers() -> MatchSettings:
 
 
 def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
-    strong = tuple(ComparisonSpec(f.name, f.name, "exact") for f in id_fields)
+    # a code or reference with one character off is a typo, not another project
+    strong = tuple(ComparisonSpec(f.name, f.name, "edit", (0.85,)) for f in id_fields)
     return MatchSettings(
         entity_type=entity_type,
         fields=(
@@ -85,8 +86,9 @@ def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
         comparisons=(
             ComparisonSpec("name", "name", "name", NAME_LEVELS),
             *strong,
-            ComparisonSpec("start_date", "start_date", "date", (0.875,), group="dates"),
-            ComparisonSpec("end_date", "end_date", "date", (0.875,), group="dates"),
+            # a follow-on phase shares the reference and budget but neither date
+            ComparisonSpec("start_date", "start_date", "date", (0.875,)),
+            ComparisonSpec("end_date", "end_date", "date", (0.875,)),
             ComparisonSpec("amount", "amount", "number", (0.95,)),
             ComparisonSpec("currency", "currency", "exact"),
         ),

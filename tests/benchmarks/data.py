@@ -126,12 +126,37 @@ def _seed_customers() -> Dataset:
     return Dataset("seed_customers", records, link=False, preset="customers")
 
 
+def _seed_entities(kind: str) -> dict[tuple[str, str], str]:
+    truth = pd.read_csv(SEEDS / "truth" / f"{kind}.csv", dtype=str)
+    keys = zip(truth["source_system"], truth["source_id"], strict=True)
+    return dict(zip(keys, truth["entity_id"], strict=True))
+
+
+def _seed_projects() -> Dataset:
+    frames = []
+    for system in SYSTEMS:
+        path = SEEDS / "data" / system / "projects.csv"
+        if path.exists():
+            frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+    records = pd.concat(frames, ignore_index=True)
+    # projects are matched inside their resolved customer: here the true one, so the score
+    # measures project matching alone
+    customer = _seed_entities("customers")
+    parents = zip(records["source_system"], records["customer_source_id"], strict=True)
+    records["customer_golden_id"] = [customer.get(k, "") for k in parents]
+    entity = _seed_entities("projects")
+    keys = zip(records["source_system"], records["source_id"], strict=True)
+    records["entity"] = [entity.get(k, f"{k[0]}:{k[1]}") for k in keys]
+    return Dataset("seed_projects", records, link=False, preset="projects")
+
+
 LOADERS: dict[str, Callable[[], Dataset]] = {
     "affiliations": _affiliations,
     "fodors_zagat": _fodors_zagat,
     "febrl3": _febrl3,
     "febrl4": _febrl4,
     "seed_customers": _seed_customers,
+    "seed_projects": _seed_projects,
 }
 
 
@@ -140,7 +165,10 @@ def available() -> list[str]:
     names = ["affiliations", "fodors_zagat", "febrl3", "febrl4"]
     if not (SHARED / "affiliations").exists():
         names = ["febrl3", "febrl4"]
-    return [*names, "seed_customers"] if seeds_present() else names
+    if not seeds_present():
+        return names
+    projects = (SEEDS / "truth" / "projects.csv").exists()
+    return [*names, "seed_customers", *(["seed_projects"] if projects else [])]
 
 
 def load(name: str, half: str = "all") -> Dataset:

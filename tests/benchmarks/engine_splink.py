@@ -131,7 +131,9 @@ def run(data: Dataset) -> dict[str, Any]:
     blocking = pair_scores(data.records, left, right, data.link)
     # informational only: the best a labelled threshold could do, which a user cannot pick
     prob = pairs["match_probability"].to_numpy()
-    cuts: Any = np.unique(np.quantile(prob, np.linspace(0.0, 0.999, 60))) if len(prob) else []
+    fixed = np.linspace(0.05, 0.99, 95)
+    quantiles = np.quantile(prob, np.linspace(0.0, 0.999, 60)) if len(prob) else fixed
+    cuts: Any = np.unique(np.concatenate([fixed, quantiles]))
     best = max(
         (pair_scores(data.records, left[prob >= t], right[prob >= t], data.link).f1 for t in cuts),
         default=0.0,
