@@ -23,7 +23,14 @@ from matching.rules import (
     TAX_ID_MATCH,
     tax_id_rules,
 )
-from matching.scoring import FittedModel, fit_em, match_weight, probability, weight_matrix
+from matching.scoring import (
+    FittedModel,
+    fit_em,
+    fit_from_labels,
+    match_weight,
+    probability,
+    weight_matrix,
+)
 
 IntArray = npt.NDArray[np.int64]
 RecordKey = tuple[str, str]  # (source_system, source_id)
@@ -265,3 +272,21 @@ def link(
         tagged.append(frame)
     both = pd.concat(tagged, ignore_index=True)
     return dedupe(both, settings, model=model, constraints=constraints, link_only=True)
+
+
+def refit(
+    records: pd.DataFrame,
+    settings: MatchSettings,
+    labelled: Iterable[tuple[RecordKey, RecordKey, bool]],
+    base: FittedModel | None = None,
+) -> FittedModel:
+    """A model refitted from steward-labelled pairs (True = same entity), shrunk towards `base`."""
+    keys = _keys(records)
+    index = {k: i for i, k in enumerate(keys)}
+    known = [(index[a], index[b], same) for a, b, same in labelled if a in index and b in index]
+    prepared = prepare(records.reset_index(drop=True), settings)
+    left = np.array([a for a, _, _ in known], np.int64)
+    right = np.array([b for _, b, _ in known], np.int64)
+    levels = compare(prepared, left, right, settings.comparisons)
+    labels = np.array([same for _, _, same in known], bool)
+    return fit_from_labels(settings, levels, labels, base)

