@@ -11,8 +11,8 @@ from matching.normalize.text import fold_text
 _ALIASES = {
     "GB": "uk, u k, great britain, britain, england, scotland, wales, northern ireland, gbr",
     "US": "usa, u s a, us, u s, america, united states of america, the states, amerika",
-    "NL": "holland, the netherlands, nederland",
-    "DE": "deutschland, brd, federal republic of germany, west germany",
+    "NL": "holland, the netherlands, nederland, ned",
+    "DE": "deutschland, brd, federal republic of germany, west germany, ger",
     "KR": "korea, south korea, republic of korea, korea south",
     "KP": "north korea, korea north, dprk",
     "RU": "russia, russian federation",
@@ -42,11 +42,19 @@ _ALIASES = {
     "CG": "congo brazzaville, republic of the congo",
     "HK": "hong kong sar, hongkong",
     "MO": "macao, macau",
-    "CH": "swiss confederation, schweiz, suisse, svizzera",
+    "CH": "swiss confederation, schweiz, suisse, svizzera, sui",
     "AT": "osterreich, oesterreich",
     "ES": "espana, spanien",
     "SA": "ksa, saudi",
     "ZA": "rsa",
+    "AU": "aust",
+    "IN": "bharat",
+    "JP": "nippon, nihon",
+    "FR": "republique francaise",
+    "DK": "den",
+    "PT": "por",
+    "GR": "hellas, gre",
+    "HR": "cro, hrvatska",
     "NZ": "aotearoa",
 }
 
@@ -116,6 +124,11 @@ def _code_index() -> dict[str, str]:
 def country_from_name(folded: str) -> str | None:
     """Alpha-2 for an already folded country name or alias (codes are not accepted)."""
     return name_index().get(folded)
+
+
+def country_from_code(folded: str) -> str | None:
+    """Alpha-2 for an alpha-2 or alpha-3 code, or "uk"/"el" (lower case, no spaces)."""
+    return _code_index().get(folded)
 
 
 @lru_cache(maxsize=4096)

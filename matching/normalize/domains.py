@@ -23,6 +23,15 @@ _FREE_MAIL = """
     126.com sina.com sohu.com yeah.net naver.com daum.net hanmail.net rediffmail.com
     uol.com.br bol.com.br terra.com.br ig.com.br hushmail.com fastmail.com fastmail.fm
     zoho.com zohomail.com inbox.com lycos.com juno.com netzero.net hey.com duck.com
+    1und1.de online.de mail.de kabelmail.de home.nl casema.nl xs4all.nl chello.nl upcmail.nl
+    club-internet.fr aliceadsl.fr bbox.fr numericable.fr fastwebnet.it email.it inwind.it
+    iol.it tim.it telefonica.net terra.es ono.com movistar.es ya.com telia.com bredband.net
+    comhem.se spray.se bahnhof.se sunrise.ch hispeed.ch swissonline.ch iinet.net.au
+    tpg.com.au on.net dodo.com.au xtra.co.nz singnet.com.sg pacific.net.sg
+    starhub.net.sg docomo.ne.jp ezweb.ne.jp softbank.ne.jp ybb.ne.jp ocn.ne.jp so-net.ne.jp
+    biglobe.ne.jp nifty.com globo.com globomail.com oi.com.br sify.com videotron.ca telus.net
+    cogeco.ca sasktel.net eastlink.ca bell.net frontier.com windstream.net centurylink.net
+    roadrunner.com mindspring.com prodigy.net
 """
 FREE_MAIL_DOMAINS = frozenset(_FREE_MAIL.split())
 # Brands that run a free mailbox under many country domains (yahoo.co.uk, hotmail.fr, ...).

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 _EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
 
 # code: (spellings separated by ",", countries separated by spaces)
@@ -144,6 +146,29 @@ def longest_spelling() -> int:
     return max(len(s) for s in spelling_index())
 
 
+# Real words one keystroke away from a legal form ("Barclays Corporate" is not a typo).
+_NOT_TYPOS = frozenset({"corporate", "incorporate", "limites", "compagny"})
+
+
+@lru_cache(maxsize=1)
+def _long_spellings() -> dict[str, str]:
+    return {s[0]: code for s, code in spelling_index().items() if len(s) == 1 and len(s[0]) >= 6}
+
+
+@lru_cache(maxsize=16384)
+def _typo_of(word: str) -> str | None:
+    """The code of the long legal form `word` misspells by one keystroke ("Incorported")."""
+    if len(word) < 6 or word in _NOT_TYPOS or not word.isalpha():
+        return None
+    for spelling, code in _long_spellings().items():
+        if (
+            abs(len(spelling) - len(word)) <= 1
+            and OSA.distance(spelling, word, score_cutoff=1) <= 1
+        ):
+            return code
+    return None
+
+
 def match_suffix(tokens: tuple[str, ...]) -> tuple[str, int] | None:
     """The legal form ending `tokens` (longest spelling wins) and its token count, if any."""
     index = spelling_index()
@@ -151,7 +176,8 @@ def match_suffix(tokens: tuple[str, ...]) -> tuple[str, int] | None:
         code = index.get(tokens[-size:])
         if code is not None:
             return code, size
-    return None
+    typo = _typo_of(tokens[-1]) if tokens else None
+    return (typo, 1) if typo else None
 
 
 def legal_form_countries(code: str) -> frozenset[str]:

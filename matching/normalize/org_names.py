@@ -6,15 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching.normalize.aliases import (
-    BARE_REGIONS,
-    REGION_GUARDS,
-    SEGMENT_REGIONS,
-    canonical_token,
-)
-from matching.normalize.countries import country_from_name
+from matching.normalize.aliases import BARE_REGIONS, REGION_GUARDS, canonical_token
 from matching.normalize.legal_forms import match_suffix, spelling_index
 from matching.normalize.non_latin import non_latin_words
+from matching.normalize.regions import place_label, region_label
 from matching.normalize.text import collapse_digraphs, squash, to_ascii
 
 
@@ -33,6 +28,7 @@ class OrgName:
 _PREFIX_FORMS = {
     ("pt",): "pt",
     ("kabushiki", "kaisha"): "kk",
+    ("godo", "kaisha"): "gk",
     ("ooo",): "ooo",
     ("oao",): "oao",
     ("zao",): "oao",
@@ -82,18 +78,12 @@ def _prepare(raw: str) -> list[list[str]]:
     return [segment for segment in segments if segment]
 
 
-def _region_label(words: tuple[str, ...], *, separated: bool) -> str | None:
-    phrase = " ".join(words)
-    if phrase in BARE_REGIONS:
-        return BARE_REGIONS[phrase]
-    if not separated:
-        return None
-    if phrase in SEGMENT_REGIONS:
-        return SEGMENT_REGIONS[phrase]
-    country = country_from_name(phrase)
-    if country is None:
-        return None
-    return "uk" if country == "GB" else country.lower()
+# Legal-form spellings too short or too common to vouch that what follows is a place label.
+_WEAK_FORMS = frozenset({("co",), ("company",), ("cie",), ("pty",), ("pl",), ("pt",), ("as",)})
+
+
+def _strong(spelling: tuple[str, ...]) -> bool:
+    return spelling not in _WEAK_FORMS and (len(spelling) > 1 or len(spelling[0]) >= 2)
 
 
 class _Parts:
@@ -125,7 +115,9 @@ class _Parts:
             separated = len(self.tokens) - size in self.starts
             if not separated and self.tokens[-size - 1] in REGION_GUARDS:
                 continue
-            label = _region_label(tail, separated=separated)
+            label = region_label(
+                " ".join(tail), separated=separated, remaining=len(self.tokens) - size
+            )
             if label is not None:
                 self.region = self.region or label
                 self.drop_tail(size)
@@ -139,6 +131,20 @@ class _Parts:
         self.legal_form = self.legal_form or found[0]
         self.drop_tail(found[1])
         return True
+
+    def peel_label_after_legal_form(self) -> bool:
+        # "Acme GmbH & Co. KG München", "Acme AB (publ) Stockholm": a place after the legal form.
+        for size in (1, 2):
+            head = tuple(self.tokens[:-size])
+            found = match_suffix(head)
+            if found is None or found[1] >= len(head) or not _strong(head[-found[1] :]):
+                continue
+            label = place_label(" ".join(self.tokens[-size:]))
+            if label is not None:
+                self.region = self.region or label
+                self.drop_tail(size)
+                return True
+        return False
 
     def peel_status(self) -> bool:
         for size in (3, 2, 1):
@@ -169,6 +175,7 @@ class _Parts:
             self.peel_region()
             or self.peel_legal_form()
             or self.peel_status()
+            or self.peel_label_after_legal_form()
             or self.peel_word(_ARTICLES)
             or self.peel_word(_CONJUNCTIONS)
         ):
@@ -193,6 +200,18 @@ def _canonical(token: str) -> str:
     return token if collapsed in _reserved() else canonical_token(collapsed)
 
 
+def _non_latin_org_name(raw: str) -> OrgName | None:
+    words, legal_form = non_latin_words(raw)
+    clean = " ".join(words)
+    if not words:
+        return None
+    # Casefolding can produce a letter that does transliterate (U+0345 -> iota).
+    inner = normalize_org_name(clean) if _prepare(clean) else None
+    if inner is not None:
+        return OrgName(raw, inner.clean, inner.tokens, inner.legal_form or legal_form, inner.region)
+    return OrgName(raw, clean, tuple(words), legal_form, None)
+
+
 @lru_cache(maxsize=65536)
 def normalize_org_name(raw: str | None) -> OrgName | None:
     """Standardize an organisation name; None when it has no letters or digits at all."""
@@ -200,9 +219,7 @@ def normalize_org_name(raw: str | None) -> OrgName | None:
         return None
     segments = _prepare(raw)
     if not segments:
-        words, legal_form = non_latin_words(raw)
-        clean = " ".join(words)
-        return OrgName(raw, clean, tuple(words), legal_form, None) if words else None
+        return _non_latin_org_name(raw)
     parts = _Parts(segments)
     parts.peel()
     tokens = [_canonical(t) for t in parts.tokens]

@@ -20,10 +20,11 @@ def normalize_phone(raw: str | None, country: str | None = None) -> str | None:
     if not raw or not raw.strip():
         return None
     text = _TRUNK_ZERO.sub(r"\1 ", raw)
+    # "00" is the international prefix almost everywhere, and people write it even where the
+    # local one differs (the US and Canada dial 011, Australia 0011, Japan 010); no national
+    # number starts with "00".
+    text = _LEADING_IDD.sub("+", text)
     region = normalize_country(country)
-    if region is None:
-        # Without a country only international forms can be read; "00" is the common prefix.
-        text = _LEADING_IDD.sub("+", text)
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

@@ -52,6 +52,7 @@ _NOISE = re.compile(r"\b(?:MWST|TVA|IVA|MVA|VAT|UST-?IDNR|UID|ABN|EIN|GSTIN)\b|\
 # A label naming the scheme stands in for a missing country ("ABN 51 824 753 556").
 _SCHEME_COUNTRY = {"ABN": "AU", "EIN": "US", "GSTIN": "IN", "MWST": "CH", "UID": "CH"}
 _SCHEME = re.compile(r"\b(ABN|EIN|GSTIN|MWST|UID)\b")
+_VAT_WORD_SUFFIX = re.compile(r"(?<=\d)(?:MWST|TVA|IVA|MVA)$")
 _SEPARATORS = re.compile(r"[\s.\-/_:,]")
 
 
@@ -126,6 +127,7 @@ def normalize_tax_id(raw: str | None, country: str | None = None) -> str | None:
     if not raw or not raw.strip():
         return None
     compact = _SEPARATORS.sub("", _NOISE.sub(" ", raw.upper()))
+    compact = _VAT_WORD_SUFFIX.sub("", compact)  # "CHE123456789MWST" once spaces are gone
     if not compact.isalnum():
         return None
     scheme = _SCHEME.search(raw.upper())

@@ -64,9 +64,12 @@ _TRANSLIT = str.maketrans(
 )
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-# "ae"/"oe"/"ue" inside a word, after a consonant, not at the word's end ("blue", "Poe"), and
-# "ue" not after q or g ("queen", "league"): German transliterations of ä, ö, ü.
-_DIGRAPH = re.compile(r"(?<=[b-df-hj-np-tv-z])(?:ae|oe|(?<![qg])ue)(?=[a-z])")
+# "ae"/"oe"/"ue" after a consonant, not at the word's end ("blue", "Poe"), "ue" not after q or g
+# ("queen", "league"), or opening a word before a consonant: transliterations of ä, ö, ü.
+_DIGRAPH = re.compile(
+    r"(?<=[b-df-hj-np-tv-z])(?:ae|oe|(?<![qg])ue)(?=[a-z])"
+    r"|^(?:ae|oe|ue)(?=[b-df-hj-np-tv-z])"  # "Aelvsborg", "Oesterreich", "Ueberlingen"
+)
 
 
 def to_ascii(raw: str) -> str:

@@ -111,6 +111,6 @@ def test_no_legal_form_stays_none_in_any_country() -> None:
     ["GmbH & Co. KG", "GmbH & Co KG", "GmbH u. Co. KG", "GmbH + Co. KG", "GmbH und Co. KG"],
 )
 def test_gmbh_co_kg_is_recognised_with_every_conjunction(variant: str) -> None:
-    org = normalize_org_name(f"Zenith Logistik {variant}")
+    org = normalize_org_name(f"Zenith Bau {variant}")
     assert org is not None
-    assert (org.clean, org.legal_form) == ("zenith logistik", "gmbh_co_kg")
+    assert (org.clean, org.legal_form) == ("zenith bau", "gmbh_co_kg")

@@ -353,3 +353,98 @@ def test_tokens_are_the_clean_name_split() -> None:
         legal_form="gmbh",
         region="emea",
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean", "legal_form", "region"),
+    [
+        ("Bellasys GmbH & Co. KG München", "bellasys", "gmbh_co_kg", "munich"),
+        ("Halandex Handel AB (publ) Stockholm", "halandex handel", "ab", "stockholm"),
+        ("Acme AG Zürich", "acme", "ag", "zurich"),
+        ("Acme Ltd London", "acme", "ltd", "london"),
+        ("Acme Inc. New York", "acme", "inc", "us"),
+        ("Acme Inc. Boston", "acme", "inc", "boston"),
+        ("Acme Ltd Consulting", "acme ltd consulting", None, None),
+        ("Acme Co Berlin", "acme co berlin", None, None),
+    ],
+)
+def test_a_city_after_the_legal_form_is_a_label(
+    raw: str, clean: str, legal_form: str | None, region: str | None
+) -> None:
+    org = _org(raw)
+    assert (org.clean, org.legal_form, org.region) == (clean, legal_form, region)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Acme - London", "acme london"),
+        ("University of California, San Diego", "univ of california san diego"),
+        ("University of California, Los Angeles", "univ of california los angeles"),
+    ],
+)
+def test_a_city_set_apart_by_punctuation_stays_in_the_name(raw: str, clean: str) -> None:
+    assert _org(raw).clean == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean", "region"),
+    [
+        ("Pelline Holdings Republic of Singapore", "pelline holding", "sg"),
+        ("Bellasys Software Deutschland", "bellasys software", "de"),
+        ("Bellasys Software Italia", "bellasys software", "it"),
+        ("Torisoldex Farmaceutici SPA (ITA)", "torisoldex farmaceutici", "it"),
+        ("Istline Logistica Ltda. (BRA)", "istline logistics", "br"),
+        ("Cantabrico Tecnologia G.K. - Jpn", "cantabrico tecnologia", "jp"),
+        ("Jarrah Energy - APJ", "jarrah energy", "apac"),
+        ("Acme NA", "acme", "north_america"),
+        ("Air France", "air france", None),
+        ("Coal India", "coal india", None),
+        ("Air New Zealand", "air new zealand", None),
+    ],
+)
+def test_country_labels_need_punctuation_or_two_words_of_name(
+    raw: str, clean: str, region: str | None
+) -> None:
+    org = _org(raw)
+    assert (org.clean, org.region) == (clean, region)
+
+
+def test_a_legal_form_in_brackets_is_not_read_as_a_country_code() -> None:
+    org = _org("Acme (SA)")
+    assert (org.clean, org.legal_form, org.region) == ("acme", "sa", None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "legal_form"),
+    [
+        ("Eldex Incorported", "inc"),
+        ("Cantabrico Tecnologia Corporatoon", "corp"),
+        ("Acme Limted", "ltd"),
+        ("Acme Aktiengesellschft", "ag"),
+    ],
+)
+def test_a_legal_form_with_one_typo_is_still_recognised(raw: str, legal_form: str) -> None:
+    org = _org(raw)
+    assert org.legal_form == legal_form
+    assert org.clean in {"eldex", "cantabrico tecnologia", "acme"}
+
+
+def test_a_real_word_near_a_legal_form_stays() -> None:
+    org = _org("Barclays Corporate")
+    assert (org.clean, org.legal_form) == ("barclays corporate", None)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Älvsborg AB", "Aelvsborg AB"),
+        ("Österreichische Post AG", "Oesterreichische Post"),
+        ("Valrinova Software L.L.C.", "Valrinova SW"),
+        ("Godo Kaisha Takumi", "Takumi G.K."),
+        ("Kaltatek Facilities Management Ltd", "KALTATEK Facilities Mgt"),
+        ("Pelline Holdings - APAC", "Pelline Hldgs Republic of Singapore"),
+    ],
+)
+def test_more_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
+    assert _org(left).clean == _org(right).clean
