@@ -13,6 +13,7 @@ from matching.config import BlockingRule
 
 IntArray = npt.NDArray[np.int64]
 
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "at", "de", "la", "du", "der", "und"})
 _SOUNDEX = {
     c: d for d, letters in enumerate(("bfpv", "cgjkqsxz", "dt", "l", "mn", "r"), 1) for c in letters
 }
@@ -56,9 +57,23 @@ def _token_keys(values: list[str | None], rule: BlockingRule) -> list[tuple[int,
     return keys
 
 
+def _acronym_keys(values: list[str | None]) -> list[tuple[int, str]]:
+    # "university of california los angeles" meets "ucla": initials against short tokens
+    keys: list[tuple[int, str]] = []
+    for i, v in enumerate(values):
+        tokens = v.split() if v else []
+        initials = "".join(t[0] for t in tokens if t not in _ACRONYM_SKIP)
+        if len(initials) >= 3:
+            keys.append((i, initials))
+        keys.extend((i, t) for t in tokens if 3 <= len(t) <= 6 and t != initials)
+    return keys
+
+
 def _keys(values: list[str | None], rule: BlockingRule) -> list[tuple[int, str]]:
     if rule.method == "tokens":
         return _token_keys(values, rule)
+    if rule.method == "acronym":
+        return _acronym_keys(values)
     if rule.method == "prefix":
         return [(i, v[: rule.param or 4]) for i, v in enumerate(values) if v]
     if rule.method == "phonetic":

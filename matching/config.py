@@ -23,7 +23,7 @@ Standardizer = Literal[
     "date",
     "number",
 ]
-BlockMethod = Literal["exact", "tokens", "prefix", "sorted_neighbourhood", "phonetic"]
+BlockMethod = Literal["exact", "tokens", "prefix", "sorted_neighbourhood", "phonetic", "acronym"]
 CompareKind = Literal["exact", "string", "name", "number", "date", "edit"]
 
 

@@ -35,6 +35,7 @@ def customers() -> MatchSettings:
         blocking=(
             BlockingRule("name", "tokens", max_block_size=150),
             BlockingRule("name", "sorted_neighbourhood", param=4),
+            BlockingRule("name", "acronym", max_block_size=50),
             BlockingRule("phone", "exact", max_block_size=20),
             BlockingRule("domain", "exact", max_block_size=50),
             BlockingRule("tax_id", "exact", max_block_size=20),

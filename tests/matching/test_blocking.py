@@ -88,3 +88,16 @@ def test_sorted_neighbours_in_different_parents_are_not_paired() -> None:
     )
     rule = BlockingRule("name", "sorted_neighbourhood", param=3)
     assert _pairs(prepared, rule, parent_field="parent") == {(0, 2)}
+
+
+@pytest.mark.parametrize(
+    ("long_name", "short_name"),
+    [
+        ("university of california los angeles", "ucla"),
+        ("international business machines", "ibm"),
+        ("bayerische motoren werke", "bmw ag"),
+    ],
+)
+def test_acronym_key_pairs_initials_with_the_short_form(long_name: str, short_name: str) -> None:
+    prepared = pd.DataFrame({"name": [long_name, short_name, "globex"]}, dtype=object)
+    assert _pairs(prepared, BlockingRule("name", "acronym")) == {(0, 1)}
