@@ -44,6 +44,22 @@ _COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,3}-(?=\d)")
 _ZIP_PLUS_4 = re.compile(r"^(\d{5})-?\d{4}$")
 
 
+# Countries with all-digit codes that can start with zeros ("01067" Dresden, "00150" Rome):
+# a spreadsheet that read the code as a number dropped them. (length, most leading zeros)
+_LEADING_ZEROS = {
+    "US": (5, 2), "DE": (5, 1), "FR": (5, 1), "IT": (5, 2), "ES": (5, 1), "FI": (5, 2),
+    "MX": (5, 1), "PL": (5, 2), "AU": (4, 1), "NZ": (4, 1), "ZA": (4, 3), "NO": (4, 3),
+    "SG": (6, 1), "CN": (6, 1), "JP": (7, 1), "BR": (8, 1),
+}  # fmt: skip
+
+
+def _pad_lost_zeros(compact: str, code: str | None) -> str:
+    length, zeros = _LEADING_ZEROS.get(code or "", (0, 0))
+    if compact.isdigit() and length - zeros <= len(compact) < length:
+        return compact.zfill(length)
+    return compact
+
+
 def _compact(raw: str) -> str:
     return re.sub(r"[\s.\-]", "", raw)
 
@@ -58,9 +74,7 @@ def normalize_postcode(raw: str | None, country: str | None = None) -> str | Non
     zip4 = _ZIP_PLUS_4.match(text)
     if zip4 and code in (None, "US"):
         return zip4.group(1)
-    compact = _compact(text)
-    if code == "US" and re.fullmatch(r"\d{3,4}", compact):
-        compact = compact.zfill(5)  # spreadsheets drop New England's leading zeros
+    compact = _pad_lost_zeros(_compact(text), code)
     pattern = _FORMATS.get(code or "")
     if pattern is not None:
         return compact if re.fullmatch(pattern, compact) else None

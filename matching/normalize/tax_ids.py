@@ -109,6 +109,14 @@ def _vat(compact: str, prefix: str) -> str | None:
     return prefix + body if re.fullmatch(VAT_FORMATS[prefix], body) else None
 
 
+# VAT numbers whose shape alone names the country, so a missing country costs nothing.
+_UNMISTAKABLE = {"NL": re.compile(r"\d{9}B\d{2}"), "AT": re.compile(r"U\d{8}")}
+
+
+def _unmistakable_scheme(compact: str) -> str | None:
+    return next((cc for cc, shape in _UNMISTAKABLE.items() if shape.fullmatch(compact)), None)
+
+
 def _explicit_prefix(compact: str) -> str | None:
     if compact.startswith("CHE"):
         return "CH"
@@ -137,7 +145,7 @@ def normalize_tax_id(raw: str | None, country: str | None = None) -> str | None:
         return _NATIONAL["CH" if prefix == "CH" else str(code)](compact)
     if prefix is not None:
         return _vat(compact, prefix)
-    vat_prefix = _VAT_PREFIX.get(code or "", code)
+    vat_prefix = _VAT_PREFIX.get(code or "", code) or _unmistakable_scheme(compact)
     if vat_prefix in VAT_FORMATS:
         return _vat(compact, str(vat_prefix))
     ok = 4 <= len(compact) <= 20 and any(c.isdigit() for c in compact)

@@ -76,6 +76,14 @@ from matching.normalize._iso3166 import ISO_3166_1
         ("Kosovo", "XK"),
         ("EL", "GR"),
         ("  japan  ", "JP"),
+        ("GER", "DE"),
+        ("Bharat", "IN"),
+        ("Nippon", "JP"),
+        ("Aust.", "AU"),
+        ("République française", "FR"),
+        ("Republic of Singapore", "SG"),
+        ("Kanada", "CA"),
+        ("Svizzera", "CH"),
     ],
 )
 def test_country_truth_table(raw: str, alpha2: str) -> None:

@@ -106,6 +106,12 @@ def test_email_and_website_of_one_company_agree() -> None:
         "GMAIL.COM",
         "jane.doe@gmail.com",
         "mail.yahoo.com",
+        "sunrise.ch",
+        "telefonica.net",
+        "docomo.ne.jp",
+        "singnet.com.sg",
+        "jane@internode.on.net",
+        "bigpond.net.au",
     ],
 )
 def test_free_mail_domains_are_recognised(domain: str) -> None:
