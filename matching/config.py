@@ -22,6 +22,7 @@ Standardizer = Literal[
     "identifier",
     "date",
     "number",
+    "numbers_in_text",
 ]
 BlockMethod = Literal["exact", "tokens", "prefix", "sorted_neighbourhood", "phonetic", "acronym"]
 CompareKind = Literal["exact", "string", "name", "number", "date", "edit"]

@@ -25,6 +25,7 @@ from matching.normalize import (
 LEGAL_FORM_SUFFIX = "_legal_form"
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _DIGITS = re.compile(r"[^0-9]+")
+_NUMBER = re.compile(r"[0-9]+")
 
 
 def _empty_to_none(value: object) -> str | None:
@@ -62,6 +63,13 @@ def _number(raw: str) -> str | None:
         return None
 
 
+def _numbers_in_text(raw: str) -> str | None:
+    # "Phase 2", "2025", "SOW 3": a follow-on differs from its predecessor in these numbers;
+    # "-" stands for "no number", which is information too (so not missing)
+    numbers = sorted({n.lstrip("0") or "0" for n in _NUMBER.findall(raw)})
+    return " ".join(numbers) or "-"
+
+
 def _text(raw: str) -> str | None:
     return fold_text(raw) or None
 
@@ -76,6 +84,7 @@ _SIMPLE: dict[str, Callable[[str], str | None]] = {
     "date": _date,
     "number": _number,
     "country": normalize_country,
+    "numbers_in_text": _numbers_in_text,
 }
 
 

@@ -72,6 +72,7 @@ def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
         entity_type=entity_type,
         fields=(
             FieldSpec("name", ("name",), "text"),
+            FieldSpec("name_numbers", ("name",), "numbers_in_text"),
             FieldSpec("parent_key", ("customer_golden_id", "customer_id"), "identifier"),
             *id_fields,
             FieldSpec("start_date", ("start_date",), "date"),
@@ -86,6 +87,7 @@ def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
         ),
         comparisons=(
             ComparisonSpec("name", "name", "name", NAME_LEVELS),
+            ComparisonSpec("name_numbers", "name_numbers", "exact"),
             *strong,
             # a follow-on phase shares the reference and budget but neither date
             ComparisonSpec("start_date", "start_date", "date", (0.875,)),
