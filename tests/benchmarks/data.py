@@ -132,22 +132,22 @@ def _seed_entities(kind: str) -> dict[tuple[str, str], str]:
     return dict(zip(keys, truth["entity_id"], strict=True))
 
 
-def _seed_projects() -> Dataset:
+def _seed_children(kind: str) -> Dataset:
     frames = []
     for system in SYSTEMS:
-        path = SEEDS / "data" / system / "projects.csv"
+        path = SEEDS / "data" / system / f"{kind}.csv"
         if path.exists():
             frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
     records = pd.concat(frames, ignore_index=True)
-    # projects are matched inside their resolved customer: here the true one, so the score
-    # measures project matching alone
+    # children are matched inside their resolved customer: here the true one, so the score
+    # measures child matching alone
     customer = _seed_entities("customers")
     parents = zip(records["source_system"], records["customer_source_id"], strict=True)
     records["customer_golden_id"] = [customer.get(k, "") for k in parents]
-    entity = _seed_entities("projects")
+    entity = _seed_entities(kind)
     keys = zip(records["source_system"], records["source_id"], strict=True)
     records["entity"] = [entity.get(k, f"{k[0]}:{k[1]}") for k in keys]
-    return Dataset("seed_projects", records, link=False, preset="projects")
+    return Dataset(f"seed_{kind}", records, link=False, preset=kind)
 
 
 LOADERS: dict[str, Callable[[], Dataset]] = {
@@ -156,7 +156,8 @@ LOADERS: dict[str, Callable[[], Dataset]] = {
     "febrl3": _febrl3,
     "febrl4": _febrl4,
     "seed_customers": _seed_customers,
-    "seed_projects": _seed_projects,
+    "seed_projects": lambda: _seed_children("projects"),
+    "seed_contracts": lambda: _seed_children("contracts"),
 }
 
 
@@ -167,8 +168,8 @@ def available() -> list[str]:
         names = ["febrl3", "febrl4"]
     if not seeds_present():
         return names
-    projects = (SEEDS / "truth" / "projects.csv").exists()
-    return [*names, "seed_customers", *(["seed_projects"] if projects else [])]
+    children = [k for k in ("projects", "contracts") if (SEEDS / "truth" / f"{k}.csv").exists()]
+    return [*names, "seed_customers", *(f"seed_{k}" for k in children)]
 
 
 def load(name: str, half: str = "all") -> Dataset:
