@@ -71,11 +71,18 @@ class _Linkage:
         for x in members:
             self.size[must.find(x)] += 1
         self.mass: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        # summed match weights: among groups equally sure by probability (saturated at 1), the
+        # one with more evidence wins
+        self.weight: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         self.links: dict[int, set[int]] = defaultdict(set)
         self.cannot: dict[int, set[int]] = defaultdict(set)
 
     def ratio(self, a: int, b: int) -> float:
         return self.mass[a][b] / (self.size[a] * self.size[b])
+
+    def key(self, a: int, b: int) -> tuple[float, float, int, int]:
+        pairs = self.size[a] * self.size[b]
+        return (-self.mass[a][b] / pairs, -self.weight[a][b] / pairs, min(a, b), max(a, b))
 
     def merge(self, a: int, b: int) -> int:
         keep = self.uf.union(a, b)
@@ -87,27 +94,29 @@ class _Linkage:
                 if other != keep:
                     table[other].add(keep)
                     table[keep].add(other)
-        for other, value in self.mass.pop(gone, {}).items():
-            self.mass[other].pop(gone, None)
-            if other != keep:
-                self.mass[keep][other] += value
-                self.mass[other][keep] += value
+        for table_ in (self.mass, self.weight):
+            for other, value in table_.pop(gone, {}).items():
+                table_[other].pop(gone, None)
+                if other != keep:
+                    table_[keep][other] += value
+                    table_[other][keep] += value
         self.links[keep].discard(keep)
         return keep
 
 
 def _average_linkage(state: _Linkage, min_support: float) -> None:
-    heap = [(-state.ratio(a, b), a, b) for a in state.links for b in state.links[a] if a < b]
+    heap = [state.key(a, b) for a in state.links for b in state.links[a] if a < b]
     heapq.heapify(heap)
     while heap:
-        neg, a, b = heapq.heappop(heap)
-        if a not in state.size or b not in state.size or -neg != state.ratio(a, b):
+        entry = heapq.heappop(heap)
+        a, b = entry[2], entry[3]
+        if a not in state.size or b not in state.size or entry != state.key(a, b):
             continue  # stale: one side merged since this entry was pushed
-        if -neg < min_support or b in state.cannot[a]:
+        if -entry[0] < min_support or b in state.cannot[a]:
             continue
         keep = state.merge(a, b)
         for other in state.links[keep]:
-            heapq.heappush(heap, (-state.ratio(keep, other), min(keep, other), max(keep, other)))
+            heapq.heappush(heap, state.key(keep, other))
 
 
 def cluster(
@@ -121,12 +130,15 @@ def cluster(
     must_link: Iterable[Edge] = (),
     cannot_link: Iterable[Edge] = (),
     conflicts: Iterable[Edge] = (),
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> IntArray:
     """Cluster label per record (labels are 0..k-1 in order of first member).
 
     `cannot_link` are steward decisions (a must-link chain across one is an error);
     `conflicts` are hard evidence (different tax ids), which a steward's must-link overrides.
+    `weights` (match weights, log2 odds) break ties between equally probable groups.
     """
+    strength = np.clip(weights if weights is not None else prob, -30.0, 30.0)
     must = list(must_link)
     cannot = list(cannot_link)
     is_link = prob >= upper
@@ -161,6 +173,8 @@ def cluster(
             if a != b:
                 state.mass[a][b] += float(prob[k])
                 state.mass[b][a] += float(prob[k])
+                state.weight[a][b] += float(strength[k])
+                state.weight[b][a] += float(strength[k])
                 if is_link[k]:
                     state.links[a].add(b)
                     state.links[b].add(a)

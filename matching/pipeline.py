@@ -233,6 +233,7 @@ def dedupe(
         must_link=must,
         cannot_link=cannot,
         conflicts=list(zip(left[hard_no].tolist(), right[hard_no].tolist(), strict=True)),
+        weights=scored.total,
     )
     clusters = pd.DataFrame(
         {

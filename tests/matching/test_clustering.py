@@ -194,3 +194,17 @@ def test_conflicting_evidence_splits_but_yields_to_a_must_link() -> None:
         conflicts=[(0, 2)],
     )
     assert kept[0] == kept[2]
+
+
+def test_record_sure_of_two_rival_groups_joins_the_one_with_more_evidence() -> None:
+    pairs = [(1, 2, 20.0), (3, 4, 20.0), (0, 1, 10.0), (0, 2, 10.0), (0, 3, 25.0), (0, 4, 25.0)]
+    labels = cluster(
+        5,
+        np.array([a for a, _, _ in pairs]),
+        np.array([b for _, b, _ in pairs]),
+        np.ones(len(pairs)),
+        UPPER,
+        conflicts=[(1, 3)],
+        weights=np.array([w for *_, w in pairs]),
+    )
+    assert _partition(labels) == [frozenset({0, 3, 4}), frozenset({1, 2})]
