@@ -7,6 +7,7 @@ matched with "und", "u", "et" and without the conjunction ("GmbH & Co. KG", "Gmb
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -18,7 +19,10 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "inc": ("inc, incorporated, incorporation", "US CA PH"),
     "corp": ("corp, corporation, corpn, corporated", "US CA PH JP KR TW"),
     "co": ("co, company, and co, cie, and cie, compagnie", "US CA FR BE GB"),
-    "llc": ("llc, limited liability company, limited liability co, l l c", "US AE OM UA"),
+    "llc": (
+        "llc, limited liability company, limited liability co, l l c, gk, godo kaisha, godo gaisha",
+        "US AE OM UA JP",
+    ),
     "pllc": ("pllc, professional limited liability company", "US"),
     "pc": ("pc, professional corporation, p c", "US CA"),
     "ltd": (
@@ -69,10 +73,10 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "cv": ("cv, commanditaire vennootschap", "NL"),
     "pty_ltd": ("pty ltd, pty limited, proprietary limited, pty, pl", "AU ZA"),
     "pvt_ltd": (
-        "pvt ltd, pvt limited, private limited, private ltd, p ltd, opc pvt ltd",
-        "IN PK BD NP LK",
+        "pvt ltd, pvt limited, private limited, private ltd, p ltd, opc pvt ltd, pte ltd, "
+        "pte limited",
+        "IN PK BD NP LK SG",
     ),
-    "pte_ltd": ("pte ltd, pte limited", "SG"),
     "sdn_bhd": ("sdn bhd, sendirian berhad", "MY"),
     "bhd": ("bhd, berhad", "MY"),
     "tbk": ("tbk, terbuka", "ID"),
@@ -82,10 +86,12 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "as": ("as, aksjeselskap, aktieselskab, aktsiaselts, akciova spolecnost", "NO DK EE CZ SK TR"),
     "asa": ("asa, allmennaksjeselskap", "NO"),
     "aps": ("aps, anpartsselskab", "DK"),
-    "kk": ("kk, kabushiki kaisha, kabushikigaisha, kabushiki gaisha", "JP"),
-    "gk": ("gk, godo kaisha, godo gaisha", "JP"),
-    "yk": ("yk, yugen kaisha, yugen gaisha", "JP"),
-    "co_ltd": ("co ltd, company limited, co limited, company ltd", "CN JP KR TW TH HK VN"),
+    # A Japanese kabushiki kaisha calls itself "Co., Ltd." in English: one form, one code.
+    "co_ltd": (
+        "co ltd, company limited, co limited, company ltd, kk, kabushiki kaisha, "
+        "kabushikigaisha, kabushiki gaisha, yk, yugen kaisha, yugen gaisha",
+        "CN JP KR TW TH HK VN",
+    ),
     "pcl": ("pcl, public company limited, public co ltd", "TH"),
     "sl": ("sl, slu, sociedad limitada, sociedad de responsabilidad limitada", "ES"),
     # Portugal's "Lda." and Brazil's "Ltda." are one form ("Limitada") in two spellings.
@@ -147,7 +153,7 @@ def longest_spelling() -> int:
 
 
 # Real words one keystroke away from a legal form ("Barclays Corporate" is not a typo).
-_NOT_TYPOS = frozenset({"corporate", "incorporate", "limites", "compagny"})
+_NOT_TYPOS = frozenset({"corporate", "incorporate", "limites", "compagny", "sass"})
 
 
 @lru_cache(maxsize=1)
@@ -155,10 +161,21 @@ def _long_spellings() -> dict[str, str]:
     return {s[0]: code for s, code in spelling_index().items() if len(s) == 1 and len(s[0]) >= 6}
 
 
+@lru_cache(maxsize=1)
+def _short_spellings() -> dict[str, str]:
+    return {s[0]: code for s, code in spelling_index().items() if len(s) == 1 and len(s[0]) >= 3}
+
+
 @lru_cache(maxsize=16384)
 def _typo_of(word: str) -> str | None:
-    """The code of the long legal form `word` misspells by one keystroke ("Incorported")."""
-    if len(word) < 6 or word in _NOT_TYPOS or not word.isalpha():
+    """The code of the legal form `word` misspells by one keystroke ("Incorported", "Ltdd")."""
+    if word in _NOT_TYPOS:
+        return None
+    if len(word) < 6:
+        # Short forms only with a doubled letter: a swap turns "Corp" into "crop", "SpA" into "SAP".
+        undoubled = re.sub(r"(.)\1", r"\1", word)
+        return _short_spellings().get(undoubled) if undoubled != word else None
+    if sum(ch.isalpha() for ch in word) < 5:
         return None
     for spelling, code in _long_spellings().items():
         if (
@@ -186,20 +203,19 @@ def legal_form_countries(code: str) -> frozenset[str]:
     return frozenset(entry[1].split()) if entry else frozenset()
 
 
-# English renderings that mean the local form in a given country: a Japanese "Co., Ltd." is a
-# kabushiki kaisha, a Japanese "LLC" a godo kaisha, a Chinese "Limited" a co_ltd.
+# English renderings that mean the local form in a given country: a Japanese or Chinese
+# "Corporation" or "Limited" is the co_ltd form; a Hong Kong "Co., Ltd." is a plain "Limited".
 _LOCAL_EQUIVALENTS: dict[str, dict[str, str]] = {
-    "JP": {"co_ltd": "kk", "corp": "kk", "inc": "kk", "ltd": "kk", "llc": "gk"},
+    "JP": {"corp": "co_ltd", "inc": "co_ltd", "ltd": "co_ltd"},
     "CN": {"ltd": "co_ltd", "llc": "co_ltd", "corp": "co_ltd", "inc": "co_ltd"},
     "KR": {"corp": "co_ltd", "inc": "co_ltd", "ltd": "co_ltd"},
     "TW": {"ltd": "co_ltd", "corp": "co_ltd", "inc": "co_ltd"},
     "HK": {"co_ltd": "ltd"},
-    "SG": {"pvt_ltd": "pte_ltd"},
 }
 
 
 def local_legal_form(code: str | None, country: str | None) -> str | None:
-    """The form `code` stands for in `country` (alpha-2): JP "co_ltd" -> "kk"; else `code`."""
+    """The form `code` stands for in `country` (alpha-2): JP "corp" -> "co_ltd"; else `code`."""
     if code is None or country is None:
         return code
     return _LOCAL_EQUIVALENTS.get(country.upper(), {}).get(code, code)

@@ -27,8 +27,8 @@ class OrgName:
 # Legal forms written before the name ("PT Bank Central Asia", "OOO Romashka").
 _PREFIX_FORMS = {
     ("pt",): "pt",
-    ("kabushiki", "kaisha"): "kk",
-    ("godo", "kaisha"): "gk",
+    ("kabushiki", "kaisha"): "co_ltd",
+    ("godo", "kaisha"): "llc",
     ("ooo",): "ooo",
     ("oao",): "oao",
     ("zao",): "oao",

@@ -114,7 +114,7 @@ def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
         ("Acme (Pty) Ltd", "pty_ltd"),
         ("Acme Private Limited", "pvt_ltd"),
         ("Acme Pvt Ltd", "pvt_ltd"),
-        ("Acme Pte Ltd", "pte_ltd"),
+        ("Acme Pte Ltd", "pvt_ltd"),
         ("Acme Oy", "oy"),
         ("Acme Oyj", "oyj"),
         ("Acme AB", "ab"),
@@ -123,10 +123,10 @@ def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
         ("Acme A/S", "as"),
         ("Acme ASA", "asa"),
         ("Acme ApS", "aps"),
-        ("Acme KK", "kk"),
-        ("Acme K.K.", "kk"),
-        ("Acme Kabushiki Kaisha", "kk"),
-        ("Kabushiki Kaisha Acme", "kk"),
+        ("Acme KK", "co_ltd"),
+        ("Acme K.K.", "co_ltd"),
+        ("Acme Kabushiki Kaisha", "co_ltd"),
+        ("Kabushiki Kaisha Acme", "co_ltd"),
         ("Acme Co., Ltd.", "co_ltd"),
         ("Acme Company Limited", "co_ltd"),
         ("Acme Co.", "co"),
@@ -329,9 +329,9 @@ def test_no_name_gives_none(raw: str | None) -> None:
     ("raw", "clean", "legal_form"),
     [
         ("トヨタ自動車", "トヨタ自動車", None),
-        ("トヨタ自動車株式会社", "トヨタ自動車", "kk"),
-        ("株式会社 トヨタ", "トヨタ", "kk"),
-        ("\u3231トヨタ", "トヨタ", "kk"),
+        ("トヨタ自動車株式会社", "トヨタ自動車", "co_ltd"),
+        ("株式会社 トヨタ", "トヨタ", "co_ltd"),
+        ("\u3231トヨタ", "トヨタ", "co_ltd"),
         ("阿里巴巴集团控股有限公司", "阿里巴巴集团控股", "co_ltd"),
         ("삼성전자 주식회사", "삼성전자", "corp"),
         ("株式会社", "株式会社", None),
@@ -422,6 +422,9 @@ def test_a_legal_form_in_brackets_is_not_read_as_a_country_code() -> None:
         ("Cantabrico Tecnologia Corporatoon", "corp"),
         ("Acme Limted", "ltd"),
         ("Acme Aktiengesellschft", "ag"),
+        ("Acme Ltdd", "ltd"),
+        ("Acme GmbbH", "gmbh"),
+        ("ACME CORPO4ATION", "corp"),
     ],
 )
 def test_a_legal_form_with_one_typo_is_still_recognised(raw: str, legal_form: str) -> None:
@@ -430,9 +433,20 @@ def test_a_legal_form_with_one_typo_is_still_recognised(raw: str, legal_form: st
     assert org.clean in {"eldex", "cantabrico tecnologia", "acme"}
 
 
-def test_a_real_word_near_a_legal_form_stays() -> None:
-    org = _org("Barclays Corporate")
-    assert (org.clean, org.legal_form) == ("barclays corporate", None)
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Barclays Corporate", "barclays corporate"),
+        ("Acme Crop", "acme crop"),
+        ("Acme SAP", "acme sap"),
+        ("Pizza Inn", "pizza inn"),
+        ("Acme Sass", "acme sass"),
+        ("Acme ABB", "acme abb"),
+    ],
+)
+def test_a_real_word_near_a_legal_form_stays(raw: str, clean: str) -> None:
+    org = _org(raw)
+    assert (org.clean, org.legal_form) == (clean, None)
 
 
 @pytest.mark.parametrize(
