@@ -14,14 +14,18 @@ from pathlib import Path
 import hypothesis
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from mdm import migrate
 from mdm.app import create_app
 from mdm.db import create_db_engine
 from mdm.settings import Settings
-from mdm.tables import metadata
-from tests.support.databases import PostgresUnavailable, postgres_server, throwaway_database
+from tests.support.databases import (
+    PostgresUnavailable,
+    empty_tables,
+    postgres_server,
+    throwaway_database,
+)
 
 # Property tests: a modest example count everywhere, fewer under CI so the budget holds.
 hypothesis.settings.register_profile("default", max_examples=100, deadline=None)
@@ -94,20 +98,7 @@ def _migrated_engine(settings: Settings) -> Iterator[Engine]:
 def engine(_migrated_engine: Engine) -> Iterator[Engine]:
     """The session engine; every table is emptied after the test."""
     yield _migrated_engine
-    _empty_tables(_migrated_engine)
-
-
-def _empty_tables(engine: Engine) -> None:
-    tables = list(reversed(metadata.sorted_tables))
-    if not tables:
-        return
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+    empty_tables(_migrated_engine)
 
 
 @pytest.fixture

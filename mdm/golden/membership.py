@@ -75,6 +75,21 @@ def new_goldens(session: Session, entity: EntityType, records: Sequence[SourceRe
         session.flush()
 
 
+def own_goldens_for(
+    session: Session, entity: EntityType, record_ids: Sequence[int]
+) -> dict[int, str]:
+    """Give records without a golden record one each, with its `created` event."""
+    records = [r for r in (session.get(SourceRecord, i) for i in record_ids) if r is not None]
+    records = [r for r in records if r.golden_id is None]
+    new_goldens(session, entity, records)
+    changes = [
+        Change(r.golden_id or "", "created", {"record": f"{r.source_system}:{r.source_id}"})
+        for r in records
+    ]
+    publish(session, entity, changes)
+    return {r.id: r.golden_id for r in records if r.id is not None and r.golden_id}
+
+
 def publish(
     session: Session, entity: EntityType, changes: Iterable[Change], actor: str = "engine"
 ) -> dict[str, GoldenView]:

@@ -23,3 +23,4 @@ class RecordResult:
     reasons: list[str] = field(default_factory=list)
     quarantine_id: int | None = None
     origin: str | None = None
+    record_id: int | None = None

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.entities import EntityType
-from mdm.golden.membership import Change, publish
+from mdm.golden.membership import Change, own_goldens_for, publish
 from mdm.records import store
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
 from mdm.records.outcomes import Outcome, RecordResult
 from mdm.records.validation import InvalidRow, ValidRow, validate_row
 from mdm.records.writer import RowToWrite, write_rows
+from mdm.resolution.incremental import has_model, resolve_records
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def ingest(
     # Key order, so concurrent batches lock rows in the same order (no deadlocks); the sort
     # is stable, so repeats of one key keep their input order.
     valid.sort(key=lambda r: (r.row.source_system, r.row.source_id))
-    results = write_rows(session, entity, valid) if valid else []
+    resolving = has_model(session, entity)
+    results = write_rows(session, entity, valid, own_goldens=not resolving) if valid else []
+    results = _resolve(session, entity, results)
     results += [
         _quarantined(session, entity, i, item, row)
         for i, item, row in checked
@@ -67,7 +70,7 @@ def ingest(
     ]
     results.sort(key=lambda r: r.index)
     report = IngestReport(results)
-    changes = _golden_changes(results)
+    changes = _golden_changes(results, created=not resolving)
     if snapshot:
         report.snapshot_deleted, unlinked = _delete_missing(session, entity, checked)
         changes += unlinked
@@ -80,20 +83,44 @@ def upsert(
     session: Session, entity: EntityType, row: ValidRow, native: dict[str, Any] | None = None
 ) -> RecordResult:
     """Create, version or leave alone the record under one row's key."""
-    (result,) = write_rows(session, entity, [RowToWrite(0, row, native)])
-    publish(session, entity, _golden_changes([result]))
+    resolving = has_model(session, entity)
+    results = write_rows(session, entity, [RowToWrite(0, row, native)], own_goldens=not resolving)
+    (result,) = _resolve(session, entity, results)
+    publish(session, entity, _golden_changes([result], created=not resolving))
     return result
 
 
-def _golden_changes(results: list[RecordResult]) -> list[Change]:
-    """The golden event each written row causes (a repeat causes none)."""
+def _resolve(
+    session: Session, entity: EntityType, results: list[RecordResult]
+) -> list[RecordResult]:
+    """Match what changed against its neighbourhood; report the golden ids it ends in."""
+    changed = [r for r in results if r.result in ("created", "updated") and r.record_id]
+    touched = {r.record_id for r in changed if not r.deleted and r.record_id}
+    deleted = {r.record_id for r in changed if r.deleted and r.record_id}
+    assigned = resolve_records(session, entity, touched, deleted)
+    orphans = [
+        r.record_id
+        for r in changed
+        if r.record_id in touched and r.golden_id is None and r.record_id not in assigned
+    ]
+    if orphans:  # the resolver left it alone: it stands on its own
+        assigned |= own_goldens_for(session, entity, orphans)
+    return [replace(r, golden_id=assigned.get(r.record_id or 0, r.golden_id)) for r in results]
+
+
+def _golden_changes(results: list[RecordResult], *, created: bool) -> list[Change]:
+    """The golden event each written row causes (a repeat causes none).
+
+    With `created` False the resolver already reported new golden records and joins.
+    """
     changes = []
     for r in results:
         if r.golden_id is None or r.result not in ("created", "updated"):
             continue
         detail = {"record": f"{r.source_system}:{r.source_id}", "version": r.version}
         if r.result == "created":
-            changes.append(Change(r.golden_id, "created", detail))
+            if created:
+                changes.append(Change(r.golden_id, "created", detail))
         elif r.deleted:
             changes.append(Change(r.golden_id, "record_unlinked", {**detail, "reason": "deleted"}))
         else:

@@ -50,15 +50,21 @@ class _Plan:
     needs_golden: list[SourceRecord] = field(default_factory=list)
 
 
-def write_rows(session: Session, entity: EntityType, rows: list[RowToWrite]) -> list[RecordResult]:
-    """Create, version or leave alone each row's record; rows of one key apply in order."""
+def write_rows(
+    session: Session, entity: EntityType, rows: list[RowToWrite], *, own_goldens: bool = True
+) -> list[RecordResult]:
+    """Create, version or leave alone each row's record; rows of one key apply in order.
+
+    With `own_goldens`, each new record gets a golden record of its own; without, the
+    resolver gives it one afterwards.
+    """
     keys = sorted({(r.row.source_system, r.row.source_id) for r in rows})
     records = store.lock_or_create_many(session, entity, keys)
     plan = _Plan(cells=_cells_for_bare_deletions(session, records, rows))
     with session.no_autoflush:
         decided = [_decide(plan, entity, records[_key(r.row)], r) for r in rows]
-        # Until matching resolves records, each new record is its own golden record.
-        new_goldens(session, entity, plan.needs_golden)
+        if own_goldens:
+            new_goldens(session, entity, plan.needs_golden)
     _flush(session, entity, plan)
     # Golden ids were given after the rows were decided; report them as they now stand.
     return [
@@ -164,6 +170,7 @@ def _result(outcome: Outcome, record: SourceRecord, item: RowToWrite) -> RecordR
         deleted=record.status == RecordStatus.DELETED,
         warnings=item.row.parsed.warnings,
         origin=item.origin,
+        record_id=record.id,
     )
 
 

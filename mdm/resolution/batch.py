@@ -14,6 +14,7 @@ from mdm.entities import EntityType
 from mdm.golden.lineage_models import ConstraintKind, MatchConstraint
 from mdm.resolution.evidence import record_links, refresh_candidates
 from mdm.resolution.frames import RecordFrame, load_frame
+from mdm.resolution.keys import store_keys
 from mdm.resolution.modelstore import active_model, store_model
 from mdm.resolution.reconcile import reconcile
 
@@ -74,6 +75,7 @@ def resolve_all(
         version = store_model(session, entity, settings, result.model, origin="em")
     labels = result.clusters["cluster_id"].astype(str).tolist()
     done = reconcile(session, entity, records, labels, actor)
+    store_keys(session, entity, records, settings)
     links = record_links(session, entity, records, done.golden_of_row, result.pairs)
     review = refresh_candidates(session, entity, records, done.golden_of_row, result.pairs)
     return ResolveReport(

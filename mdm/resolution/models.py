@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -76,3 +77,17 @@ class MatchCandidate(SQLModel, table=True):
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     decided_by: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+
+
+class BlockingKey(SQLModel, table=True):
+    """One blocking key of one source record, indexed for candidate lookup."""
+
+    __tablename__ = "blocking_key"
+    __table_args__ = (Index("ix_blocking_key_lookup", "entity_type", "rule", "key"),)
+
+    source_record_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("source_record.id"), primary_key=True)
+    )
+    rule: str = Field(sa_column=Column(String(64), primary_key=True))
+    key: str = Field(sa_column=Column(String(255), primary_key=True))
+    entity_type: str = Field(sa_column=Column(String(16), nullable=False))

@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+
+from mdm.tables import metadata
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -89,3 +92,15 @@ def throwaway_database(backend: str, directory: Path) -> Iterator[str]:
         return
     with throwaway_postgres(postgres_server()) as url:
         yield url
+
+
+def empty_tables(engine: Engine) -> None:
+    """Delete every row of the hub's tables (children first), keeping the schema."""
+    tables = list(reversed(metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())

@@ -20,3 +20,14 @@ def ingest_after_barrier(url: str, row: dict[str, str], barrier: Any, results: A
         results.put(report.results[0].result)
     finally:
         engine.dispose()
+
+
+def ingest_rows_after_barrier(url: str, rows: list[dict[str, str]], barrier: Any) -> None:
+    """Wait until every worker is ready, then ingest `rows` as customers in one unit of work."""
+    engine = create_db_engine(Settings(database_url=url, _env_file=None))
+    try:
+        barrier.wait(timeout=60)
+        with session_scope(engine, write=True) as session:
+            ingest(session, EntityType.CUSTOMER, [RecordInput(r) for r in rows])
+    finally:
+        engine.dispose()

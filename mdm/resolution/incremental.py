@@ -1,0 +1,95 @@
+"""Resolve on ingest: re-cluster just the neighbourhood of the records a batch touched.
+
+The neighbourhood is every record sharing a usable blocking key with a touched record, plus
+all members of their golden records, so whole golden records are re-clustered with the
+same model, constraints and clustering as `resolve --all`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from matching.pipeline import dedupe
+from mdm.entities import EntityType
+from mdm.records.models import RecordStatus, SourceRecord
+from mdm.resolution.batch import load_constraints
+from mdm.resolution.evidence import record_links, refresh_candidates
+from mdm.resolution.frames import load_frame
+from mdm.resolution.keys import drop_keys, neighbours, store_keys
+from mdm.resolution.modelstore import active_model
+from mdm.resolution.reconcile import reconcile
+
+
+def has_model(session: Session, entity: EntityType) -> bool:
+    """True once a model version is stored; until then each record is its own golden record."""
+    return active_model(session, entity)[1] is not None
+
+
+def resolve_records(
+    session: Session, entity: EntityType, touched: Iterable[int], deleted: Iterable[int] = ()
+) -> dict[int, str]:
+    """Resolve touched records against their neighbourhood; the golden id of every record seen."""
+    settings, model, _version = active_model(session, entity)
+    drop_keys(session, list(deleted))
+    records = load_frame(session, entity, touched)
+    keys = store_keys(session, entity, records, settings)
+    if model is None or not records.record_ids:
+        return {}
+    _lock(session, entity, keys)
+    near = neighbours(session, entity, keys, settings) | set(records.record_ids)
+    near |= _golden_mates(session, near)
+    scope = load_frame(session, entity, near)
+    result = dedupe(
+        scope.frame, settings, model=model, constraints=load_constraints(session, entity, scope)
+    )
+    labels = result.clusters["cluster_id"].astype(str).tolist()
+    done = reconcile(session, entity, scope, labels, "engine")
+    record_links(session, entity, scope, done.golden_of_row, result.pairs)
+    refresh_candidates(session, entity, scope, done.golden_of_row, result.pairs)
+    return dict(zip(scope.record_ids, done.golden_of_row, strict=True))
+
+
+def _golden_mates(session: Session, record_ids: set[int]) -> set[int]:
+    ids = sorted(record_ids)
+    goldens: set[str] = set()
+    for start in range(0, len(ids), 500):
+        of_records = select(SourceRecord.golden_id).where(
+            col(SourceRecord.id).in_(ids[start : start + 500])
+        )
+        goldens.update(g for g in session.exec(of_records) if g)
+    mates: set[int] = set()
+    golden_list = sorted(goldens)
+    for start in range(0, len(golden_list), 500):
+        of_goldens = select(SourceRecord.id).where(
+            col(SourceRecord.golden_id).in_(golden_list[start : start + 500]),
+            col(SourceRecord.status) == RecordStatus.ACTIVE.value,
+        )
+        mates.update(i for i in session.exec(of_goldens) if i is not None)
+    return mates
+
+
+def _lock(session: Session, entity: EntityType, keys: Sequence[tuple[str, str]]) -> None:
+    """One transaction-scoped advisory lock per blocking key (PostgreSQL), taken in order.
+
+    Two arrivals of one customer share keys, so the second waits for the first to commit and
+    then finds it. SQLite needs nothing: its writers already run one at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql" or not keys:
+        return
+    ids = sorted({_lock_id(entity, rule, key) for rule, key in keys})
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:ids AS bigint[])) AS k "
+            "ORDER BY k) AS ordered"
+        ),
+        {"ids": ids},
+    )
+
+
+def _lock_id(entity: EntityType, rule: str, key: str) -> int:
+    digest = hashlib.blake2b(f"{entity.value}\x1f{rule}\x1f{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
