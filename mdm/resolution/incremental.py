@@ -1,5 +1,8 @@
 """Resolve on ingest: re-cluster just the neighbourhood of the records a batch touched.
 
+Children follow their customer: when customer records change golden record, their
+contracts and projects are re-keyed under the new parent and re-resolved there.
+
 The neighbourhood is every record sharing a usable blocking key with a touched record, plus
 all members of their golden records, so whole golden records are re-clustered with the
 same model, constraints and clustering as `resolve --all`.
@@ -10,12 +13,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import text
+from sqlalchemy import and_, or_, text
 from sqlmodel import Session, col, select
 
 from matching.pipeline import dedupe
 from mdm.entities import EntityType
-from mdm.records.models import RecordStatus, SourceRecord
+from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
 from mdm.resolution.batch import load_constraints
 from mdm.resolution.evidence import record_links, refresh_candidates
 from mdm.resolution.frames import load_frame
@@ -32,7 +35,10 @@ def has_model(session: Session, entity: EntityType) -> bool:
 def resolve_records(
     session: Session, entity: EntityType, touched: Iterable[int], deleted: Iterable[int] = ()
 ) -> dict[int, str]:
-    """Resolve touched records against their neighbourhood; the golden id of every record seen."""
+    """Resolve touched records against their neighbourhood; the golden id of every record seen.
+
+    Customer records that change golden record take their contracts and projects along.
+    """
     settings, model, _version = active_model(session, entity)
     drop_keys(session, list(deleted))
     records = load_frame(session, entity, touched)
@@ -50,6 +56,15 @@ def resolve_records(
     done = reconcile(session, entity, scope, labels, "engine")
     record_links(session, entity, scope, done.golden_of_row, result.pairs)
     refresh_candidates(session, entity, scope, done.golden_of_row, result.pairs)
+    if entity == EntityType.CUSTOMER:
+        moved = [
+            rid
+            for rid, old, new in zip(
+                scope.record_ids, scope.golden_ids, done.golden_of_row, strict=True
+            )
+            if old != new  # a newcomer too: its children may have arrived before it
+        ]
+        follow_parents(session, moved)
     return dict(zip(scope.record_ids, done.golden_of_row, strict=True))
 
 
@@ -93,3 +108,51 @@ def _lock(session: Session, entity: EntityType, keys: Sequence[tuple[str, str]])
 def _lock_id(entity: EntityType, rule: str, key: str) -> int:
     digest = hashlib.blake2b(f"{entity.value}\x1f{rule}\x1f{key}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+CHILDREN = ((EntityType.CONTRACT, ContractRecord), (EntityType.PROJECT, ProjectRecord))
+
+
+def follow_parents(session: Session, customer_record_ids: Iterable[int]) -> dict[EntityType, int]:
+    """Re-resolve the children of these customer records; how many of each type were looked at."""
+    ids = sorted(set(customer_record_ids))
+    if not ids:
+        return {}
+    parents = session.exec(
+        select(SourceRecord.source_system, SourceRecord.source_id).where(
+            col(SourceRecord.id).in_(ids)
+        )
+    ).all()
+    seen: dict[EntityType, int] = {}
+    for entity, table in CHILDREN:
+        children = _children_of(session, table, parents)
+        if children:
+            resolve_records(session, entity, children)
+        seen[entity] = len(children)
+    return seen
+
+
+def _children_of(
+    session: Session,
+    table: type[ContractRecord] | type[ProjectRecord],
+    parents: Sequence[tuple[str, str]],
+) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(parents), 200):
+        chunk = parents[start : start + 200]
+        refers = or_(
+            *(
+                and_(
+                    col(SourceRecord.source_system) == system,
+                    col(table.customer_source_id) == source_id,
+                )
+                for system, source_id in chunk
+            )
+        )
+        query = (
+            select(SourceRecord.id)
+            .join(table, col(table.source_record_id) == col(SourceRecord.id))
+            .where(refers, col(SourceRecord.status) == RecordStatus.ACTIVE.value)
+        )
+        found.update(i for i in session.exec(query) if i is not None)
+    return found

@@ -1,0 +1,101 @@
+"""Projects are matched inside their resolved customer, and follow it when it changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from mdm.db import session_scope
+from mdm.entities import EntityType
+from mdm.records.models import SourceRecord
+from mdm.records.service import RecordInput, ingest
+from mdm.resolution.batch import resolve_every_type
+from tests.mdm.resolution.test_batch import ROWS
+
+P = EntityType.PROJECT
+PROJECTS = [
+    {
+        "source_system": "crm",
+        "source_id": "P1",
+        "name": "ERP Rollout",
+        "customer_source_id": "1",
+        "code": "PRJ-2024-0001",
+        "start_date": "2024-01-15",
+        "budget": "120000",
+    },
+    {
+        "source_system": "erp",
+        "source_id": "P1",
+        "name": "Nordwind : ERP Rollout",
+        "customer_source_id": "1",
+        "code": "PRJ-2024-0001",
+        "start_date": "2024-01-15",
+        "budget": "120000",
+    },
+    {
+        "source_system": "crm",
+        "source_id": "P2",
+        "name": "Data Platform",
+        "customer_source_id": "2",
+        "code": "PRJ-2024-0002",
+        "start_date": "2024-03-01",
+        "budget": "80000",
+    },
+    *[
+        {
+            "source_system": "crm",
+            "source_id": f"Q{i}",
+            "name": f"Workstream {i} Delivery",
+            "customer_source_id": f"n{i}",
+            "code": f"PRJ-2023-{i:04d}",
+            "start_date": "2023-05-01",
+            "budget": str(10000 + i),
+        }
+        for i in range(30)
+    ],
+]
+
+
+def _ingest(engine: Engine, entity: EntityType, rows: list[dict[str, Any]]) -> None:
+    with session_scope(engine, write=True) as session:
+        ingest(session, entity, [RecordInput(r) for r in rows])
+
+
+def _golden(engine: Engine, system: str, sid: str) -> str:
+    with Session(engine) as session:
+        record = session.exec(
+            select(SourceRecord).where(
+                col(SourceRecord.source_system) == system, col(SourceRecord.source_id) == sid
+            )
+        ).one()
+    assert record.golden_id is not None
+    return record.golden_id
+
+
+def test_projects_of_one_customer_merge_and_others_do_not(engine: Engine) -> None:
+    _ingest(engine, EntityType.CUSTOMER, ROWS)
+    _ingest(engine, P, PROJECTS)
+    resolve_every_type(engine)
+    assert _golden(engine, "crm", "P1") == _golden(engine, "erp", "P1")
+    assert _golden(engine, "crm", "P1") != _golden(engine, "crm", "P2")
+
+
+def test_a_project_that_arrived_before_its_customer_follows_it_in(engine: Engine) -> None:
+    _ingest(engine, EntityType.CUSTOMER, ROWS)
+    _ingest(engine, P, PROJECTS)
+    resolve_every_type(engine)
+    early = {
+        **PROJECTS[0],
+        "source_system": "psa",
+        "source_id": "P9",
+        "customer_source_id": "9",
+        "name": "Nordwind - ERP Rollout",
+    }
+    _ingest(engine, P, [early])  # its customer is not in the hub yet: nothing to match inside
+    assert _golden(engine, "psa", "P9") != _golden(engine, "crm", "P1")
+    customer = {**ROWS[0], "source_system": "psa", "source_id": "9"}
+    _ingest(engine, EntityType.CUSTOMER, [customer])
+    assert _golden(engine, "psa", "9") == _golden(engine, "crm", "1")
+    assert _golden(engine, "psa", "P9") == _golden(engine, "crm", "P1")
