@@ -14,6 +14,22 @@ _TRUNK_ZERO = re.compile(r"^(\s*\+\s*\d{1,3})\s*\(0\)")
 _LEADING_IDD = re.compile(r"^\s*00(?=[1-9])")
 
 
+def _plausible(number: phonenumbers.PhoneNumber) -> bool:
+    # Valid by the numbering plan, or of a possible length with enough digits to be a line:
+    # CRM numbers are often outside the ranges the library knows, but "000" is not a number.
+    national = phonenumbers.national_significant_number(number)
+    if len(national) > 15 - len(str(number.country_code)):  # E.164 has 15 digits at most
+        return False
+    if phonenumbers.is_valid_number(number):
+        return True
+    return (
+        phonenumbers.is_possible_number(number)
+        and len(national) >= 7
+        and not national.startswith("0")
+        and len(set(national)) > 1
+    )
+
+
 @lru_cache(maxsize=65536)
 def normalize_phone(raw: str | None, country: str | None = None) -> str | None:
     """E.164 form of a phone number (extension dropped); None when it cannot be a number."""
@@ -29,6 +45,6 @@ def normalize_phone(raw: str | None, country: str | None = None) -> str | None:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    if not _plausible(number):
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

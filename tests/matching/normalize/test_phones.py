@@ -57,6 +57,9 @@ def test_phone_truth_table(raw: str, country: str | None, e164: str) -> None:
         ("+44 12", None),
         ("+999 1234 5678", None),
         ("123456789012345678901", "US"),
+        ("000", "DE"),
+        ("12345", "DE"),
+        ("0000000000", "DE"),
     ],
 )
 def test_unreadable_phone_is_none(raw: str | None, country: str | None) -> None:
