@@ -80,6 +80,7 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "sdn_bhd": ("sdn bhd, sendirian berhad", "MY"),
     "bhd": ("bhd, berhad", "MY"),
     "tbk": ("tbk, terbuka", "ID"),
+    "pt": ("perseroan terbatas", "ID"),  # usually "PT" before the name, read there
     "oy": ("oy, osakeyhtio", "FI"),
     "oyj": ("oyj, julkinen osakeyhtio", "FI"),
     "ab": ("ab, aktiebolag, aktiebolaget, ab publ", "SE FI"),

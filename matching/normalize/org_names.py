@@ -108,7 +108,7 @@ class _Parts:
         self.starts = {start - size for start in self.starts if start > size}
 
     def peel_region(self) -> bool:
-        for size in (3, 2, 1):
+        for size in (5, 4, 3, 2, 1):  # "Federal Republic of Germany", "United States of America"
             if size >= len(self.tokens):
                 continue
             tail = tuple(self.tokens[-size:])

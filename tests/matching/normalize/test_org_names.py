@@ -391,6 +391,8 @@ def test_a_city_set_apart_by_punctuation_stays_in_the_name(raw: str, clean: str)
     ("raw", "clean", "region"),
     [
         ("Pelline Holdings Republic of Singapore", "pelline holding", "sg"),
+        ("Summit Energy Group United States of America", "summit energy group", "us"),
+        ("Bellasys Bau Federal Republic of Germany", "bellasys bau", "de"),
         ("Bellasys Software Deutschland", "bellasys software", "de"),
         ("Bellasys Software Italia", "bellasys software", "it"),
         ("Torisoldex Farmaceutici SPA (ITA)", "torisoldex farmaceutici", "it"),
