@@ -59,8 +59,8 @@ _CONJUNCTIONS = frozenset({"and"})
 
 _INITIALISM = re.compile(r"\b[a-z](?:\s?[./]\s?[a-z]\b)+\.?")
 _WEB_SUFFIX = re.compile(r"(?<=[a-z0-9])\.(?:com|net|org|io)\b")
-_JOINED_AMPERSAND = re.compile(r"(?<=[a-z0-9])&(?=[a-z0-9])")
-_SPACED_SHORT_AMPERSAND = re.compile(r"\b([a-z]{1,2})\s+&\s+([a-z]{1,2})\b")
+# "&" between one- or two-letter words is part of an initialism (AT&T, P&G, "M & S").
+_INITIALISM_AMPERSAND = re.compile(r"\b([a-z0-9]{1,2})\s*&\s*([a-z0-9]{1,2})\b")
 _APOSTROPHE = re.compile(r"[`'\"]")
 _SEGMENT_BREAK = re.compile(r"\s+-+\s*|\s*-+\s+|[,;:()\[\]{}|/\\]")
 
@@ -69,9 +69,8 @@ def _prepare(raw: str) -> list[list[str]]:
     """Fold `raw` into segments (split at commas, brackets, spaced dashes) of word tokens."""
     text = to_ascii(raw)
     text = _WEB_SUFFIX.sub("", text)
-    text = _JOINED_AMPERSAND.sub("", text)  # AT&T -> att, P&G -> pg
-    text = _SPACED_SHORT_AMPERSAND.sub(r"\1\2", text)  # "AT & T" is the same initialism
-    text = text.replace("&", " and ")
+    text = _INITIALISM_AMPERSAND.sub(r"\1\2", text)  # AT&T -> att, "P & G" -> pg
+    text = text.replace("&", " and ")  # Johnson&Johnson = Johnson & Johnson
     text = _APOSTROPHE.sub("", text)  # McDonald's -> mcdonalds
     text = _INITIALISM.sub(lambda m: re.sub(r"[\s./]", "", m.group(0)), text)
     segments = [squash(part).split() for part in _SEGMENT_BREAK.split(text)]
