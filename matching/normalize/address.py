@@ -12,7 +12,7 @@ from matching.normalize.text import collapse_digraphs, fold_text, to_ascii
 _STREET_TYPES = {
     "st": "street, str eet, stree, sts, streets",
     "str": "strasse, strase, strabe, strae",
-    "ave": "avenue, av, avn, aven, avenu",
+    "ave": "avenue, av, avn, aven, avenu, avenida, avda",
     "rd": "road",
     "blvd": "boulevard, blv, boul, bd",
     "dr": "drive, drv",
@@ -22,7 +22,11 @@ _STREET_TYPES = {
     "sq": "square, sqr",
     "hwy": "highway, hiway",
     "pkwy": "parkway, pky, pkway",
-    "ter": "terrace, terr",
+    "ter": "terrace, terr, tce",
+    "corso": "c so",
+    "viale": "v le",
+    "piazza": "p zza, pza",
+    "praca": "pca",
     "cres": "crescent, cresc",
     "cir": "circle, circ",
     "way": "wy",
@@ -59,7 +63,13 @@ _ORDINAL_INDEX = {
 # Directions to the door that some sources append ("2450 Broadway between 90th and 91st Sts").
 _CROSS_REFERENCES = frozenset({"between", "near", "off", "at", "opposite", "across", "corner"})
 # German compounds write the street type inside the word ("Hauptstraße", "Marktplatz").
-_GERMAN_COMPOUND = re.compile(r"(?<=[a-z])(strasse|strase|str)\b")
+_COMPOUND_TYPES = (
+    (re.compile(r"(?<=[a-z])(?:strasse|strase|straat|str)\b"), "str"),  # Hauptstraße, Kalverstraat
+    (re.compile(r"(?<=[a-z])gatan\b"), "g"),  # Swedish Kungsgatan = Kungsg.
+    (re.compile(r"(?<=[a-z])vagen\b"), "v"),  # Swedish Sveavägen = Sveav.
+)
+# One-letter abbreviations that only open a street line: "C/ Mayor" (Calle), "R. Augusta" (Rua).
+_LEADING_TYPES = {"c": "calle", "r": "rua"}
 
 _CITY_ALIASES = {
     "saint": "st, ste, sankt",
@@ -153,16 +163,25 @@ def normalize_street(raw: str | None) -> str | None:
     text = to_ascii(raw or "").replace("#", " unit ").replace("'", "")
     # Split "12a" stays one token; "12-14" becomes "12 14": both sides fold the same way.
     tokens = [collapse_digraphs(t) for t in fold_text(text).split()]
-    tokens = [_GERMAN_COMPOUND.sub("str", t) for t in tokens]
+    tokens = [_compound_type(t) for t in tokens]
     if not tokens:
         return None
     tokens = _drop_cross_reference([_ORDINAL_INDEX.get(t, t) for t in tokens])
     if tokens[-1] == "la":  # "Claude La": lane; elsewhere "la" is an article ("La Cienega")
         tokens[-1] = "ln"
     # A leading "St" is a saint ("St. Mary's Road"); elsewhere it is a street.
-    saint = ["saint"] if tokens[0] in {"st", "saint"} and len(tokens) > 1 else []
-    rest = tokens[1:] if saint else tokens
-    return " ".join(saint + _replace_phrases(rest, _STREET_INDEX))
+    if tokens[0] in {"st", "saint"} and len(tokens) > 1:
+        return " ".join(["saint", *_replace_phrases(tokens[1:], _STREET_INDEX)])
+    tokens = _replace_phrases(tokens, _STREET_INDEX)
+    if len(tokens) > 1:
+        tokens[0] = _LEADING_TYPES.get(tokens[0], tokens[0])
+    return " ".join(tokens)
+
+
+def _compound_type(token: str) -> str:
+    for pattern, short in _COMPOUND_TYPES:
+        token = pattern.sub(short, token)
+    return token
 
 
 def _drop_cross_reference(tokens: list[str]) -> list[str]:

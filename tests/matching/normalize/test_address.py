@@ -103,6 +103,14 @@ def test_invalid_postcode_is_none(raw: str | None, country: str | None) -> None:
         ("7 Claude La.", "7 Claude Lane"),
         ("12 Twelfth Street", "12 12th St"),
         ("21 Twentieth Street", "21 20th St"),
+        ("Avenida Paulista 1000", "Av. Paulista 1000"),
+        ("Calle Mayor 5", "C/ Mayor 5"),
+        ("Corso Buenos Aires 3", "C.so Buenos Aires 3"),
+        ("Kungsgatan 12", "Kungsg. 12"),
+        ("Sveavägen 44", "Sveav. 44"),
+        ("Kalverstraat 92", "Kalverstr. 92"),
+        ("10 Kings Terrace", "10 Kings Tce"),
+        ("Rua Augusta 100", "R. Augusta 100"),
     ],
 )
 def test_street_spellings_agree(left: str, right: str) -> None:
