@@ -13,7 +13,7 @@ from mdm.db import create_db_engine
 from mdm.exports.cli import export_app
 from mdm.records.cli import ingest_command, quarantine_app, seed_command
 from mdm.records.mappings_cli import app as mappings_app
-from mdm.resolution.cli import resolve_command
+from mdm.resolution.cli import resolve_command, train_command
 
 app = typer.Typer(
     name="mdm",
@@ -72,6 +72,7 @@ def serve(
 app.command("ingest")(ingest_command)
 app.command("seed")(seed_command)
 app.command("resolve")(resolve_command)
+app.command("train")(train_command)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(export_app, name="export")
 app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")

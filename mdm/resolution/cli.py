@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from mdm.cli_support import database, err, fail
+from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.resolution.batch import ORDER, resolve_every_type
+from mdm.resolution.review import MIN_LABELS, train
 
 
 def resolve_command(
@@ -34,3 +36,26 @@ def resolve_command(
         return
     for report in reports:
         err.print(report.summary(), highlight=False)
+
+
+def train_command(
+    entity: Annotated[
+        str | None, typer.Option(help="Only customers, projects or contracts")
+    ] = None,
+) -> None:
+    """Refit the matching model from steward decisions (needs both matches and non-matches)."""
+    with database() as engine:
+        kinds = [EntityType.parse(entity)] if entity else list(ORDER)
+        for kind in kinds:
+            with session_scope(engine, write=True) as session:
+                report = train(session, kind)
+            outcome = (
+                f"model v{report.model_version}"
+                if report.model_version
+                else f"not enough decisions (need {MIN_LABELS}, both kinds)"
+            )
+            err.print(
+                f"{kind.plural}: {report.matches} matches, {report.non_matches} non-matches "
+                f"-> {outcome}",
+                highlight=False,
+            )
