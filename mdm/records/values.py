@@ -72,6 +72,9 @@ def parse_decimal(raw: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+Parser = Callable[[Parsed, str, str, dict[str, str]], None]
+
+
 def _choice(raw: str, table: dict[str, tuple[str, ...]]) -> str | None:
     key = raw.strip().lower().replace("-", " ").replace("_", " ")
     for canonical, aliases in table.items():
@@ -148,20 +151,17 @@ def _parse_decimal(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) 
     parsed.values[column] = value
 
 
-def _parse_billing_method(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
-    choice = _choice(raw, BILLING_METHODS)
-    if choice is None:
-        parsed.keep_raw(column, raw, f"not one of {', '.join(BILLING_METHODS)}")
-    else:
-        parsed.values[column] = choice
+def _choice_parser(table: dict[str, tuple[str, ...]]) -> Parser:
+    """A parser that maps known spellings to one of `table`'s values, else keeps the raw text."""
 
+    def parse(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
+        choice = _choice(raw, table)
+        if choice is None:
+            parsed.keep_raw(column, raw, f"not one of {', '.join(table)}")
+        else:
+            parsed.values[column] = choice
 
-def _parse_contract_type(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
-    choice = _choice(raw, CONTRACT_TYPES)
-    if choice is None:
-        parsed.keep_raw(column, raw, f"not one of {', '.join(CONTRACT_TYPES)}")
-    else:
-        parsed.values[column] = choice
+    return parse
 
 
 def _parse_customer_name(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
@@ -170,8 +170,6 @@ def _parse_customer_name(parsed: Parsed, column: str, raw: str, _row: dict[str, 
     if org is not None and org.legal_form:
         parsed.values["legal_form"] = org.legal_form
 
-
-Parser = Callable[[Parsed, str, str, dict[str, str]], None]
 
 PARSERS: dict[str, Parser] = {
     "country": _parse_country,
@@ -184,8 +182,8 @@ PARSERS: dict[str, Parser] = {
     "end_date": _parse_date,
     "budget": _parse_decimal,
     "value": _parse_decimal,
-    "billing_method": _parse_billing_method,
-    "contract_type": _parse_contract_type,
+    "billing_method": _choice_parser(BILLING_METHODS),
+    "contract_type": _choice_parser(CONTRACT_TYPES),
 }
 
 

@@ -4,60 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from mdm.records.columns import CONTRACT_COLUMNS, CUSTOMER_COLUMNS, PROJECT_COLUMNS
+
 SYSTEMS: Final[tuple[str, ...]] = ("crm", "psa", "erp")
 
-CUSTOMER: Final[tuple[str, ...]] = (
-    "source_system",
-    "source_id",
-    "name",
-    "street",
-    "city",
-    "postal_code",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "tax_id",
-    "legal_name",
-    "region",
-    "currency",
-    "legal_entity",
-    "parent_source_id",
-)
-CONTRACT: Final[tuple[str, ...]] = (
-    "source_system",
-    "source_id",
-    "number",
-    "name",
-    "customer_source_id",
-    "contract_type",
-    "parent_source_id",
-    "start_date",
-    "end_date",
-    "value",
-    "currency",
-    "opportunity_ref",
-    "billing_terms",
-    "rate_card",
-    "legal_entity",
-)
-PROJECT: Final[tuple[str, ...]] = (
-    "source_system",
-    "source_id",
-    "name",
-    "customer_source_id",
-    "code",
-    "start_date",
-    "end_date",
-    "budget",
-    "currency",
-    "opportunity_ref",
-    "contract_source_id",
-    "billing_method",
-    "project_manager",
-    "status",
-    "legal_entity",
-)
+# The canonical CSV contract is the hub's; the generator writes exactly those columns.
+CUSTOMER: Final[tuple[str, ...]] = CUSTOMER_COLUMNS
+CONTRACT: Final[tuple[str, ...]] = CONTRACT_COLUMNS
+PROJECT: Final[tuple[str, ...]] = PROJECT_COLUMNS
 # Cross-system ids each system really keeps (`<system>_id` columns of the canonical CSV):
 # the PSA and the ERP store the Salesforce id their connector synced from; the ERP's jobs keep
 # the Kantata workspace id the PSA integration created them from.

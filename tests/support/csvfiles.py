@@ -7,19 +7,9 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-CUSTOMER_HEADER = [
-    "source_system",
-    "source_id",
-    "name",
-    "street",
-    "city",
-    "postal_code",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "tax_id",
-]
+from mdm.records.columns import CUSTOMER_REQUIRED
+
+CUSTOMER_HEADER = list(CUSTOMER_REQUIRED)
 
 
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
