@@ -50,6 +50,7 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     ),
     "eg": ("eg, eingetragene genossenschaft", "DE"),
     "ohg": ("ohg, offene handelsgesellschaft", "DE"),
+    "partg": ("partg, partgmbb, partg mbb, partnerschaftsgesellschaft", "DE"),
     "gbr": ("gbr, gesellschaft burgerlichen rechts", "DE"),
     "ek": ("ek, eingetragener kaufmann, eingetragene kauffrau", "DE"),
     "ev": ("ev, eingetragener verein", "DE"),
@@ -58,10 +59,10 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
         "sa, sau, sa nv, societe anonyme, sociedad anonima, sociedade anonima, spolka akcyjna, ae",
         "FR BE LU CH ES PT PL GR AR BR CL CO PE UY EC MA RO",
     ),
-    "sas": ("sas, societe par actions simplifiee, sasu", "FR"),
+    "sas": ("sas, societe par actions simplifiee, sasu", "FR CO AR"),
     "sarl": ("sarl, sa rl, societe a responsabilite limitee, eurl", "FR LU CH BE MA TN"),
     "srl": (
-        "srl, sprl, societa a responsabilita limitata, societate cu raspundere limitata, "
+        "srl, srls, sprl, societa a responsabilita limitata, societate cu raspundere limitata, "
         "societe a responsabilite limitee srl",
         "IT RO BE AR MD",
     ),
@@ -86,7 +87,12 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "ab": ("ab, aktiebolag, aktiebolaget, ab publ", "SE FI"),
     "as": ("as, aksjeselskap, aktieselskab, aktsiaselts, akciova spolecnost", "NO DK EE CZ SK TR"),
     "asa": ("asa, allmennaksjeselskap", "NO"),
-    "aps": ("aps, anpartsselskab", "DK"),
+    "aps": ("aps, ivs, anpartsselskab", "DK"),
+    "hb": ("hb, handelsbolag", "SE"),
+    "kb": ("kb, kommanditbolag", "SE"),
+    "ky": ("ky, kommandiittiyhtio", "FI"),
+    "ans": ("ans, ansvarlig selskap", "NO"),
+    "nuf": ("nuf, norskregistrert utenlandsk foretak", "NO"),
     # A Japanese kabushiki kaisha calls itself "Co., Ltd." in English: one form, one code.
     "co_ltd": (
         "co ltd, company limited, co limited, company ltd, kk, kabushiki kaisha, "
@@ -108,6 +114,13 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "zrt": ("zrt, nyrt", "HU"),
     "doo": ("doo", "RS HR SI BA ME MK"),
     "ood": ("ood, eood", "BG"),
+    "ad": ("ad, ead", "BG RS MK"),
+    "dd": ("dd", "HR SI BA"),
+    "ike": ("ike, epe", "GR"),
+    "sp_k": ("sp k, sp j, sp p, ska", "PL"),
+    "cc": ("cc, close corporation", "ZA"),
+    "sac": ("sac, saa", "PE"),
+    "eirl": ("eirl", "PE CL"),
     "ou": ("ou, osauhing", "EE"),
     "sia": ("sia", "LV"),
     "uab": ("uab", "LT"),
@@ -120,6 +133,7 @@ LEGAL_FORMS: dict[str, tuple[str, str]] = {
     "fz": ("fze, fzco, fz llc, fzc", "AE"),
     "ooo": ("ooo, obshchestvo s ogranichennoy otvetstvennostyu", "RU BY KZ"),
     "oao": ("oao, pao, zao, ao", "RU"),
+    "tov": ("tovarystvo z obmezhenoyu vidpovidalnistyu", "UA"),  # "TOV" before the name
 }
 
 

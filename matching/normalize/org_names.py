@@ -33,6 +33,7 @@ _PREFIX_FORMS = {
     ("oao",): "oao",
     ("zao",): "oao",
     ("pao",): "oao",
+    ("tov",): "tov",
 }
 _ARTICLES = frozenset({"the"})
 # A company's status written after its name ("Acme GmbH i.L.", "Acme Ltd (in liquidation)"),
