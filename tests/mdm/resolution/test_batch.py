@@ -16,6 +16,7 @@ from mdm.records.models import SourceRecord
 from mdm.records.service import RecordInput, ingest
 from mdm.resolution.batch import resolve_all
 from mdm.resolution.models import MatchCandidate, ModelVersion
+from tests.support.lookups import golden_of
 
 C = EntityType.CUSTOMER
 
@@ -61,16 +62,6 @@ def _load(engine: Engine, rows: list[dict[str, Any]]) -> None:
         ingest(session, C, [RecordInput(r) for r in rows])
 
 
-def _golden_of(session: Session, system: str, sid: str) -> str:
-    record = session.exec(
-        select(SourceRecord).where(
-            col(SourceRecord.source_system) == system, col(SourceRecord.source_id) == sid
-        )
-    ).one()
-    assert record.golden_id is not None
-    return record.golden_id
-
-
 def _resolve(engine: Engine, refit: bool = True) -> None:
     with session_scope(engine, write=True) as session:
         resolve_all(session, C, refit=refit)
@@ -80,22 +71,22 @@ def test_resolve_all_merges_each_company_and_keeps_others_apart(engine: Engine) 
     _load(engine, ROWS)
     _resolve(engine)
     with Session(engine) as session:
-        nordwind = {_golden_of(session, s, "1") for s in ("crm", "erp", "psa")}
-        bergmann = {_golden_of(session, s, "2") for s in ("crm", "erp")}
+        nordwind = {golden_of(engine, s, "1") for s in ("crm", "erp", "psa")}
+        bergmann = {golden_of(engine, s, "2") for s in ("crm", "erp")}
         assert len(nordwind) == 1
         assert len(bergmann) == 1
         assert nordwind != bergmann
-        assert len({_golden_of(session, "crm", f"n{i}") for i in range(40)}) == 40
+        assert len({golden_of(engine, "crm", f"n{i}") for i in range(40)}) == 40
         assert session.exec(select(ModelVersion)).one().version == 1
 
 
 def test_merged_away_ids_redirect_to_the_survivor(engine: Engine) -> None:
     _load(engine, ROWS)
     with Session(engine) as session:
-        before = {s: _golden_of(session, s, "1") for s in ("crm", "erp", "psa")}
+        before = {s: golden_of(engine, s, "1") for s in ("crm", "erp", "psa")}
     _resolve(engine)
     with Session(engine) as session:
-        survivor = _golden_of(session, "crm", "1")
+        survivor = golden_of(engine, "crm", "1")
         assert survivor in before.values()
         for old in before.values():
             assert membership.resolve_id(session, old).id == survivor
@@ -126,7 +117,7 @@ def test_steward_split_survives_resolve_all(engine: Engine) -> None:
     _load(engine, ROWS)
     _resolve(engine)
     with session_scope(engine, write=True) as session:
-        golden = _golden_of(session, "crm", "2")
+        golden = golden_of(engine, "crm", "2")
         erp = session.exec(
             select(SourceRecord.id).where(
                 col(SourceRecord.source_system) == "erp", col(SourceRecord.source_id) == "2"
@@ -136,7 +127,7 @@ def test_steward_split_survives_resolve_all(engine: Engine) -> None:
         membership.split(session, C, golden, [erp], "steward:ann")
     _resolve(engine, refit=False)
     with Session(engine) as session:
-        assert _golden_of(session, "crm", "2") != _golden_of(session, "erp", "2")
+        assert golden_of(engine, "crm", "2") != golden_of(engine, "erp", "2")
         candidates = session.exec(select(MatchCandidate)).all()
     assert all(c.status in ("open", "superseded") for c in candidates)
 
@@ -145,20 +136,20 @@ def test_steward_merge_survives_resolve_all(engine: Engine) -> None:
     _load(engine, ROWS)
     _resolve(engine)
     with session_scope(engine, write=True) as session:
-        a, b = _golden_of(session, "crm", "n1"), _golden_of(session, "crm", "n2")
+        a, b = golden_of(engine, "crm", "n1"), golden_of(engine, "crm", "n2")
         membership.merge(session, C, a, b, "steward:ann", LinkKind.STEWARD)
     _resolve(engine, refit=False)
     with Session(engine) as session:
-        assert _golden_of(session, "crm", "n1") == _golden_of(session, "crm", "n2")
+        assert golden_of(engine, "crm", "n1") == golden_of(engine, "crm", "n2")
 
 
 def test_unmerge_after_resolve_gives_the_absorbed_records_a_new_id(engine: Engine) -> None:
     _load(engine, ROWS[3:5])
     with Session(engine) as session:
-        first = _golden_of(session, "crm", "2")
+        first = golden_of(engine, "crm", "2")
     with session_scope(engine, write=True) as session:
         survivor = membership.merge(
-            session, C, first, _golden_of(session, "erp", "2"), "steward:ann", LinkKind.STEWARD
+            session, C, first, golden_of(engine, "erp", "2"), "steward:ann", LinkKind.STEWARD
         ).id
         kept, fresh = steward.unmerge(session, C, survivor, "steward:ann")
     assert kept == survivor

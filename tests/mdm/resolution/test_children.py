@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
 
 from mdm.db import session_scope
 from mdm.entities import EntityType
-from mdm.records.models import SourceRecord
 from mdm.records.service import RecordInput, ingest
 from mdm.resolution.batch import resolve_every_type
 from tests.mdm.resolution.test_batch import ROWS
+from tests.support.lookups import golden_of
 
 P = EntityType.PROJECT
 PROJECTS = [
@@ -63,23 +62,12 @@ def _ingest(engine: Engine, entity: EntityType, rows: list[dict[str, Any]]) -> N
         ingest(session, entity, [RecordInput(r) for r in rows])
 
 
-def _golden(engine: Engine, system: str, sid: str) -> str:
-    with Session(engine) as session:
-        record = session.exec(
-            select(SourceRecord).where(
-                col(SourceRecord.source_system) == system, col(SourceRecord.source_id) == sid
-            )
-        ).one()
-    assert record.golden_id is not None
-    return record.golden_id
-
-
 def test_projects_of_one_customer_merge_and_others_do_not(engine: Engine) -> None:
     _ingest(engine, EntityType.CUSTOMER, ROWS)
     _ingest(engine, P, PROJECTS)
     resolve_every_type(engine)
-    assert _golden(engine, "crm", "P1") == _golden(engine, "erp", "P1")
-    assert _golden(engine, "crm", "P1") != _golden(engine, "crm", "P2")
+    assert golden_of(engine, "crm", "P1") == golden_of(engine, "erp", "P1")
+    assert golden_of(engine, "crm", "P1") != golden_of(engine, "crm", "P2")
 
 
 def test_a_project_that_arrived_before_its_customer_follows_it_in(engine: Engine) -> None:
@@ -94,8 +82,8 @@ def test_a_project_that_arrived_before_its_customer_follows_it_in(engine: Engine
         "name": "Nordwind - ERP Rollout",
     }
     _ingest(engine, P, [early])  # its customer is not in the hub yet: nothing to match inside
-    assert _golden(engine, "psa", "P9") != _golden(engine, "crm", "P1")
+    assert golden_of(engine, "psa", "P9") != golden_of(engine, "crm", "P1")
     customer = {**ROWS[0], "source_system": "psa", "source_id": "9"}
     _ingest(engine, EntityType.CUSTOMER, [customer])
-    assert _golden(engine, "psa", "9") == _golden(engine, "crm", "1")
-    assert _golden(engine, "psa", "P9") == _golden(engine, "crm", "P1")
+    assert golden_of(engine, "psa", "9") == golden_of(engine, "crm", "1")
+    assert golden_of(engine, "psa", "P9") == golden_of(engine, "crm", "P1")

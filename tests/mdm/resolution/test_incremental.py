@@ -19,6 +19,7 @@ from mdm.resolution.models import BlockingKey, ModelVersion
 from mdm.settings import Settings
 from tests.mdm.resolution.test_batch import ROWS
 from tests.support.databases import empty_tables
+from tests.support.lookups import golden_of
 from tests.support.workers import ingest_rows_after_barrier
 
 C = EntityType.CUSTOMER
@@ -68,17 +69,6 @@ def _fitted(engine: Engine) -> str:
     return stored.model
 
 
-def _golden(engine: Engine, system: str, sid: str) -> str:
-    with Session(engine) as session:
-        record = session.exec(
-            select(SourceRecord).where(
-                col(SourceRecord.source_system) == system, col(SourceRecord.source_id) == sid
-            )
-        ).one()
-    assert record.golden_id is not None
-    return record.golden_id
-
-
 def _partition(engine: Engine) -> set[frozenset[str]]:
     with Session(engine) as session:
         groups: dict[str, set[str]] = {}
@@ -90,9 +80,9 @@ def _partition(engine: Engine) -> set[frozenset[str]]:
 def test_arrivals_join_their_golden_record_and_strangers_stand_alone(engine: Engine) -> None:
     _fitted(engine)
     joined = _ingest(engine, LATE)
-    assert joined[0] == _golden(engine, "crm", "1")
-    assert joined[1] == _golden(engine, "crm", "2")
-    assert joined[2] not in {_golden(engine, s, i) for s, i in (("crm", "1"), ("crm", "2"))}
+    assert joined[0] == golden_of(engine, "crm", "1")
+    assert joined[1] == golden_of(engine, "crm", "2")
+    assert joined[2] not in {golden_of(engine, s, i) for s, i in (("crm", "1"), ("crm", "2"))}
     with Session(engine) as session:
         kinds = [e.kind for e in history(session, joined[0])]
     assert kinds[-1] == "record_linked"
@@ -167,7 +157,7 @@ def test_eight_threads_ingesting_one_customer_leave_one_golden_record(
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert len({_golden(engine, f"sys{i}", "A") for i in range(8)}) == 1
+    assert len({golden_of(engine, f"sys{i}", "A") for i in range(8)}) == 1
 
 
 def test_four_processes_ingesting_one_customer_leave_one_golden_record(
@@ -188,4 +178,4 @@ def test_four_processes_ingesting_one_customer_leave_one_golden_record(
     for process in processes:
         process.join(timeout=180)
     assert [p.exitcode for p in processes] == [0, 0, 0, 0]
-    assert len({_golden(engine, f"proc{i}", "79") for i in range(4)}) == 1
+    assert len({golden_of(engine, f"proc{i}", "79") for i in range(4)}) == 1

@@ -11,12 +11,12 @@ from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.errors import Conflict
 from mdm.golden.graph import cluster_graph, weak_bridges
-from mdm.records.models import SourceRecord
 from mdm.records.service import RecordInput, ingest
 from mdm.resolution.batch import resolve_all
 from mdm.resolution.models import MatchCandidate, ModelVersion
 from mdm.resolution.review import decide, train
 from tests.mdm.resolution.test_batch import ROWS
+from tests.support.lookups import golden_of, record_id
 
 C = EntityType.CUSTOMER
 
@@ -31,7 +31,7 @@ def _setup(engine: Engine) -> None:
 def _candidate(engine: Engine, a: tuple[str, str], b: tuple[str, str]) -> int:
     """Open a candidate for two records by hand, as a resolve run would."""
     with session_scope(engine, write=True) as session:
-        ids = sorted(_id(session, *key) for key in (a, b))
+        ids = sorted(record_id(session, *key) for key in (a, b))
         candidate = MatchCandidate(
             entity_type=C.value,
             record_a_id=ids[0],
@@ -45,46 +45,27 @@ def _candidate(engine: Engine, a: tuple[str, str], b: tuple[str, str]) -> int:
         return candidate.id
 
 
-def _id(session: Session, system: str, sid: str) -> int:
-    value = session.exec(
-        select(SourceRecord.id).where(
-            col(SourceRecord.source_system) == system, col(SourceRecord.source_id) == sid
-        )
-    ).one()
-    assert value is not None
-    return value
-
-
-def _golden(engine: Engine, system: str, sid: str) -> str | None:
-    with Session(engine) as session:
-        return session.exec(
-            select(SourceRecord.golden_id).where(
-                col(SourceRecord.source_system) == system, col(SourceRecord.source_id) == sid
-            )
-        ).one()
-
-
 def test_accepting_a_candidate_merges_and_survives_resolve_all(engine: Engine) -> None:
     _setup(engine)
     cid = _candidate(engine, ("crm", "n3"), ("crm", "n4"))
     with session_scope(engine, write=True) as session:
         decide(session, cid, accept=True, actor="steward:ann")
-    assert _golden(engine, "crm", "n3") == _golden(engine, "crm", "n4")
+    assert golden_of(engine, "crm", "n3") == golden_of(engine, "crm", "n4")
     with session_scope(engine, write=True) as session:
         resolve_all(session, C, refit=False)
-    assert _golden(engine, "crm", "n3") == _golden(engine, "crm", "n4")
+    assert golden_of(engine, "crm", "n3") == golden_of(engine, "crm", "n4")
 
 
 def test_a_rejected_pair_never_returns(engine: Engine) -> None:
     _setup(engine)
     with Session(engine) as session:
-        assert _golden(engine, "crm", "2") == _golden(engine, "erp", "2")
+        assert golden_of(engine, "crm", "2") == golden_of(engine, "erp", "2")
     with session_scope(engine, write=True) as session:
-        golden = _golden(engine, "crm", "2")
+        golden = golden_of(engine, "crm", "2")
         assert golden is not None
         from mdm.golden.membership import split
 
-        split(session, C, golden, [_id(session, "erp", "2")], "steward:ann")
+        split(session, C, golden, [record_id(session, "erp", "2")], "steward:ann")
     cid = _candidate(engine, ("crm", "2"), ("erp", "2"))
     with session_scope(engine, write=True) as session:
         decide(session, cid, accept=False, actor="steward:ann")
@@ -92,7 +73,7 @@ def test_a_rejected_pair_never_returns(engine: Engine) -> None:
         decide(session, cid, accept=True, actor="steward:bob")
     with session_scope(engine, write=True) as session:
         resolve_all(session, C, refit=True)
-    assert _golden(engine, "crm", "2") != _golden(engine, "erp", "2")
+    assert golden_of(engine, "crm", "2") != golden_of(engine, "erp", "2")
 
 
 def test_train_refits_from_decisions_once_there_are_enough(engine: Engine) -> None:
@@ -114,7 +95,7 @@ def test_train_refits_from_decisions_once_there_are_enough(engine: Engine) -> No
 
 def test_cluster_graph_matches_the_golden_record(engine: Engine) -> None:
     _setup(engine)
-    golden = _golden(engine, "crm", "1")
+    golden = golden_of(engine, "crm", "1")
     assert golden is not None
     with Session(engine) as session:
         graph = cluster_graph(session, golden)
