@@ -112,7 +112,8 @@ def name_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _code_index() -> dict[str, str]:
+def code_index() -> dict[str, str]:
+    """Lower-case alpha-2 and alpha-3 codes (and "uk", "el") mapped to alpha-2."""
     index = {row[0].lower(): row[0] for row in _iso_rows()}
     index |= {row[1].lower(): row[0] for row in _iso_rows()}
     index["uk"] = "GB"
@@ -128,7 +129,7 @@ def country_from_name(folded: str) -> str | None:
 
 def country_from_code(folded: str) -> str | None:
     """Alpha-2 for an alpha-2 or alpha-3 code, or "uk"/"el" (lower case, no spaces)."""
-    return _code_index().get(folded)
+    return code_index().get(folded)
 
 
 @lru_cache(maxsize=4096)
@@ -137,4 +138,4 @@ def normalize_country(raw: str | None) -> str | None:
     key = fold_text(raw)
     if not key:
         return None
-    return _code_index().get(key.replace(" ", "")) or country_from_name(key)
+    return code_index().get(key.replace(" ", "")) or country_from_name(key)

@@ -201,14 +201,24 @@ def _typo_of(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _last_words() -> frozenset[str]:
+    return frozenset(spelling[-1] for spelling in spelling_index())
+
+
 def match_suffix(tokens: tuple[str, ...]) -> tuple[str, int] | None:
     """The legal form ending `tokens` (longest spelling wins) and its token count, if any."""
+    if not tokens:
+        return None
     index = spelling_index()
+    if tokens[-1] not in _last_words():  # most names: one set lookup
+        typo = _typo_of(tokens[-1])
+        return (typo, 1) if typo else None
     for size in range(min(longest_spelling(), len(tokens)), 0, -1):
         code = index.get(tokens[-size:])
         if code is not None:
             return code, size
-    typo = _typo_of(tokens[-1]) if tokens else None
+    typo = _typo_of(tokens[-1])
     return (typo, 1) if typo else None
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from matching.normalize.aliases import BARE_REGIONS, REGION_GUARDS, canonical_token
 from matching.normalize.legal_forms import match_suffix, spelling_index
 from matching.normalize.non_latin import non_latin_words
-from matching.normalize.regions import place_label, region_label
+from matching.normalize.regions import could_end_region, place_label, region_label
 from matching.normalize.text import collapse_digraphs, squash, to_ascii
 
 
@@ -108,6 +108,8 @@ class _Parts:
         self.starts = {start - size for start in self.starts if start > size}
 
     def peel_region(self) -> bool:
+        if not could_end_region(self.tokens[-1]):
+            return False
         for size in (5, 4, 3, 2, 1):  # "Federal Republic of Germany", "United States of America"
             if size >= len(self.tokens):
                 continue

@@ -15,7 +15,12 @@ from functools import lru_cache
 
 from matching.normalize.address import normalize_city
 from matching.normalize.aliases import BARE_REGIONS, SEGMENT_REGIONS
-from matching.normalize.countries import country_from_code, country_from_name
+from matching.normalize.countries import (
+    code_index,
+    country_from_code,
+    country_from_name,
+    name_index,
+)
 from matching.normalize.legal_forms import spelling_index
 
 # Cities firms have offices in, as `normalize_city` spells them.
@@ -100,6 +105,22 @@ def place_label(phrase: str) -> str | None:
         return label
     city = normalize_city(phrase)
     return city if city in _cities() else None
+
+
+@lru_cache(maxsize=1)
+def _last_words() -> frozenset[str]:
+    phrases = [*BARE_REGIONS, *SEGMENT_REGIONS, *name_index()]
+    return frozenset(p.split()[-1] for p in phrases if p) | _codes()
+
+
+@lru_cache(maxsize=1)
+def _codes() -> frozenset[str]:
+    return frozenset(code_index())
+
+
+def could_end_region(word: str) -> bool:
+    """Whether a regional label can end with `word` (a fast test before `region_label`)."""
+    return word in _last_words()
 
 
 @lru_cache(maxsize=16384)
