@@ -228,14 +228,18 @@ def legal_form_countries(code: str) -> frozenset[str]:
     return frozenset(entry[1].split()) if entry else frozenset()
 
 
-# English renderings that mean the local form in a given country: a Japanese or Chinese
-# "Corporation" or "Limited" is the co_ltd form; a Hong Kong "Co., Ltd." is a plain "Limited".
+# Spellings that mean one form in a given country: a Japanese or Chinese "Corporation" or
+# "Limited" is the co_ltd form; a Hong Kong "Co., Ltd." is a plain "Limited".
 _LOCAL_EQUIVALENTS: dict[str, dict[str, str]] = {
     "JP": {"corp": "co_ltd", "inc": "co_ltd", "ltd": "co_ltd"},
     "CN": {"ltd": "co_ltd", "llc": "co_ltd", "corp": "co_ltd", "inc": "co_ltd"},
     "KR": {"corp": "co_ltd", "inc": "co_ltd", "ltd": "co_ltd"},
     "TW": {"ltd": "co_ltd", "corp": "co_ltd", "inc": "co_ltd"},
     "HK": {"co_ltd": "ltd"},
+    # "Inc.", "Corp." and (in Canada) "Ltd." are designators of one form, the corporation.
+    "US": {"corp": "inc"},
+    "CA": {"corp": "inc", "ltd": "inc", "ltee": "inc"},
+    "PH": {"corp": "inc"},
 }
 
 

@@ -91,7 +91,11 @@ def test_every_legal_form_is_recognised_after_a_name(code: str) -> None:
         ("Zenith Private Limited", "SG", "pvt_ltd"),
         ("Zenith Pte. Ltd.", None, "pvt_ltd"),
         ("Zenith Private Limited", "IN", "pvt_ltd"),
-        ("Zenith Corporation", "US", "corp"),
+        ("Zenith Corporation", "US", "inc"),
+        ("Zenith Inc.", "US", "inc"),
+        ("Zenith Ltd.", "CA", "inc"),
+        ("Zenith Ltd.", "GB", "ltd"),
+        ("Zenith Corporation", None, "corp"),
         ("Zenith Limited", None, "ltd"),
     ],
 )
