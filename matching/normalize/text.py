@@ -1,10 +1,10 @@
 """Text folding: lower case ASCII with accents folded, punctuation turned into spaces.
 
 Decision on German umlauts: `fold_text` folds "ü" to "u" like every other accent (so "Zürich"
-equals "Zurich"). Names, streets and cities also go through `collapse_digraphs`, which folds the German
-transliterations "ae"/"oe"/"ue" inside a word to "a"/"o"/"u", so "Mueller" and "Müller" both
-become "muller". Both sides of a comparison pass through the same folding, so the occasional
-English word it touches ("Samuel" -> "samul") still compares equal to itself.
+equals "Zurich"). Names, streets and cities also go through `collapse_digraphs`, which folds
+the German transliterations "ae"/"oe"/"ue" inside a word to "a"/"o"/"u", so "Mueller" and
+"Müller" both become "muller". Both sides of a comparison pass through the same folding,
+so the occasional English word it touches ("Samuel" -> "samul") still equals itself.
 """
 
 from __future__ import annotations
