@@ -69,6 +69,14 @@ def _number_similarity(a: str, b: str) -> float:
     return 1.0 if scale == 0 else 1.0 - abs(x - y) / scale
 
 
+def days_apart(a: list[str], b: list[str]) -> FloatArray:
+    """Days between aligned YYYYMMDD dates; infinite where either does not parse."""
+    da = pd.to_datetime(pd.Series(a, dtype=object), format="%Y%m%d", errors="coerce")
+    db = pd.to_datetime(pd.Series(b, dtype=object), format="%Y%m%d", errors="coerce")
+    days = (da - db).dt.days.abs().to_numpy(np.float64, na_value=np.inf)
+    return np.asarray(days, np.float64)
+
+
 def similarities(
     spec: ComparisonSpec, a: list[str], b: list[str], weights: dict[str, float] | None
 ) -> FloatArray:
@@ -79,6 +87,9 @@ def similarities(
         return np.asarray(cpdist(a, b, scorer=JaroWinkler.normalized_similarity), np.float64)
     if spec.kind in ("date", "edit"):
         return np.asarray(cpdist(a, b, scorer=Levenshtein.normalized_similarity), np.float64)
+    if spec.kind == "days":
+        # a distance, not a similarity: negated so that "higher is closer" holds for every kind
+        return -days_apart(a, b)
     if spec.kind == "number":
         return np.array([_number_similarity(x, y) for x, y in zip(a, b, strict=True)], np.float64)
     if spec.kind == "name":
@@ -109,8 +120,9 @@ def levels_for(
         )
         levels = np.full(len(fuzzy), spec.n_levels - 1, np.int8)
         # thresholds run from strictest to loosest; the first one cleared wins
+        sign = -1.0 if spec.kind == "days" else 1.0
         for k in range(len(spec.thresholds) - 1, -1, -1):
-            levels[sims >= spec.thresholds[k]] = k + 2
+            levels[sims >= sign * spec.thresholds[k]] = k + 2
         out[fuzzy] = levels
     return out
 

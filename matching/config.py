@@ -25,7 +25,7 @@ Standardizer = Literal[
     "numbers_in_text",
 ]
 BlockMethod = Literal["exact", "tokens", "prefix", "sorted_neighbourhood", "phonetic", "acronym"]
-CompareKind = Literal["exact", "string", "name", "number", "date", "edit"]
+CompareKind = Literal["exact", "string", "name", "number", "date", "days", "edit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,10 @@ class BlockingRule:
 
 @dataclass(frozen=True, slots=True)
 class ComparisonSpec:
-    """Ordered levels: null (weight 0), exact, similarity >= each threshold, else."""
+    """Ordered levels: null (weight 0), exact, similarity >= each threshold, else.
+
+    For kind "days" (YYYYMMDD dates) the thresholds are the most days apart each level allows.
+    """
 
     name: str
     field: str
@@ -73,7 +76,8 @@ class ComparisonSpec:
 
     def level_labels(self) -> tuple[str, ...]:
         """Human-readable label of every level, in level order."""
-        fuzzy = tuple(f">={t:g}" for t in self.thresholds)
+        sign = "<=" if self.kind == "days" else ">="
+        fuzzy = tuple(f"{sign}{t:g}" for t in self.thresholds)
         return ("null", "exact", *fuzzy, "else")
 
     @property

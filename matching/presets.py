@@ -14,6 +14,7 @@ from matching.prepare import LEGAL_FORM_SUFFIX
 
 NAME_LEVELS = (0.9, 0.75, 0.6, 0.45, 0.3)
 LINK_FLOOR = 0.3
+DATE_DAYS = (3.0, 31.0)
 LOCATION = "location"
 CONTACT: str | None = None
 
@@ -72,6 +73,7 @@ def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
         entity_type=entity_type,
         fields=(
             FieldSpec("name", ("name",), "text"),
+            FieldSpec("system", ("source_system",), "identifier"),
             FieldSpec("name_numbers", ("name",), "numbers_in_text"),
             FieldSpec("parent_key", ("customer_golden_id", "customer_id"), "identifier"),
             *id_fields,
@@ -89,9 +91,12 @@ def _child(entity_type: str, id_fields: tuple[FieldSpec, ...]) -> MatchSettings:
             ComparisonSpec("name", "name", "name", NAME_LEVELS),
             ComparisonSpec("name_numbers", "name_numbers", "exact"),
             *strong,
-            # a follow-on phase shares the reference and budget but neither date
-            ComparisonSpec("start_date", "start_date", "date", (0.875,)),
-            ComparisonSpec("end_date", "end_date", "date", (0.875,)),
+            # one system rarely holds the same project twice: EM learns how rarely
+            ComparisonSpec("system", "system", "exact"),
+            # a follow-on phase shares the reference and budget but neither date; systems
+            # disagree by a day or so (time zones, inclusive ends), a new phase by months
+            ComparisonSpec("start_date", "start_date", "days", DATE_DAYS),
+            ComparisonSpec("end_date", "end_date", "days", DATE_DAYS),
             ComparisonSpec("amount", "amount", "number", (0.95,)),
             ComparisonSpec("currency", "currency", "exact"),
         ),

@@ -20,6 +20,7 @@ EXACT = ComparisonSpec("c", "c", "exact")
 STRING = ComparisonSpec("c", "c", "string", (0.95, 0.85))
 DATE = ComparisonSpec("c", "c", "date", (0.875, 0.75))
 NUMBER = ComparisonSpec("c", "c", "number", (0.95,))
+DAYS = ComparisonSpec("c", "c", "days", (3, 31))
 NAME = ComparisonSpec("c", "c", "name", (0.9, 0.6, 0.3))
 
 WEIGHTS = token_weights(
@@ -53,6 +54,14 @@ WEIGHTS = token_weights(
         (DATE, "19560409", "19560490", 3),  # two digits differ: 0.75
         (DATE, "19560409", "19560408", 2),  # one digit differs: 0.875
         (DATE, "19560409", "20011231", 4),
+        (DAYS, "20240109", "20240109", EXACT_LEVEL),
+        (DAYS, "20241231", "20250101", 2),  # one day apart across a year end
+        (DAYS, "20240109", "20240112", 2),  # three days: still the closest level
+        (DAYS, "20240109", "20240113", 3),
+        (DAYS, "20240301", "20240131", 3),  # 30 days, although many digits differ
+        (DAYS, "20231209", "20240309", 4),  # a follow-on phase three months later
+        (DAYS, "20240109", "20241301", 4),  # no such date: disagreement, not missing
+        (DAYS, None, "20240109", NULL_LEVEL),
         (NUMBER, "1000", "1000", EXACT_LEVEL),
         (NUMBER, "1000", "980", 2),
         (NUMBER, "1000", "500", 3),
@@ -69,6 +78,10 @@ def test_level_truth_table(
     spec: ComparisonSpec, left: str | None, right: str | None, level: int
 ) -> None:
     assert levels_for(spec, [left], [right], WEIGHTS).tolist() == [level]
+
+
+def test_days_levels_are_labelled_by_the_most_days_apart_they_allow() -> None:
+    assert DAYS.level_labels() == ("null", "exact", "<=3", "<=31", "else")
 
 
 def test_dwayne_duane_is_just_under_the_looser_string_threshold() -> None:
