@@ -53,14 +53,16 @@ def _host_labels(host: str) -> list[str] | None:
     labels = host.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return None
-    if not (labels[-1].isalpha() or labels[-1].startswith("xn--")):
+    if not ((labels[-1].isalpha() and len(labels[-1]) >= 2) or labels[-1].startswith("xn--")):
         return None
     return labels
 
 
 def _registrable_host(host: str) -> str | None:
     labels = _host_labels(host)
-    return registrable(labels) if labels else None
+    domain = registrable(labels) if labels else None
+    # "www.acme" has lost its top-level domain; "www" is never the organisation's label.
+    return None if domain is None or domain.startswith("www.") else domain
 
 
 @lru_cache(maxsize=65536)
@@ -68,7 +70,7 @@ def normalize_website_domain(raw: str | None) -> str | None:
     """Registrable domain of a URL or host: "https://www.acme.co.uk/about" -> "acme.co.uk"."""
     if not raw or not raw.strip():
         return None
-    text = _SCHEME.sub("", raw.strip().lower())
+    text = _SCHEME.sub("", raw.strip().lower()).removeprefix("//")
     host = re.split(r"[/?#\s]", text, maxsplit=1)[0]
     host = host.rsplit("@", 1)[-1]  # user:password@host
     host = re.sub(r":\d*$", "", host)  # port
@@ -81,9 +83,11 @@ def normalize_email_domain(raw: str | None) -> str | None:
     if not raw or "@" not in raw:
         return None
     text = raw.strip()
-    bracketed = re.search(r"<([^<>]+)>", text)  # "Jane Doe <jane@acme.com>"
+    bracketed = re.search(r"<([^<>]*@[^<>]*)>", text)  # "Jane Doe <jane@acme.com>"
     if bracketed:
         text = bracketed.group(1)
+    # "a@acme.com; b@acme.com": the first address speaks for the record.
+    text = next((part for part in re.split(r"[;,\s]+", text) if "@" in part), "")
     text = text.removeprefix("mailto:").strip()
     local, _, host = text.rpartition("@")
     if not local or not host:

@@ -30,6 +30,9 @@ from matching.normalize import (
         ("jane+crm@acme.io", "acme.io"),
         ("jane@müller.de", "xn--mller-kva.de"),
         ("jane@acme.com.", "acme.com"),
+        ("jane@acme.com; john@acme.com", "acme.com"),
+        ("jane@acme.de, accounts@acme-finance.de", "acme.de"),
+        ("Jane Doe <mailto:jane@acme.es>", "acme.es"),
     ],
 )
 def test_email_domain_truth_table(raw: str, domain: str) -> None:
@@ -38,7 +41,17 @@ def test_email_domain_truth_table(raw: str, domain: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "jane", "jane@", "@acme.com", "jane@localhost", "jane@10.0.0.1", "jane@co.uk"],
+    [
+        None,
+        "",
+        "jane",
+        "jane@",
+        "@acme.com",
+        "jane@localhost",
+        "jane@10.0.0.1",
+        "jane@co.uk",
+        "<no address> @",
+    ],
 )
 def test_unreadable_email_is_none(raw: str | None) -> None:
     assert normalize_email_domain(raw) is None
@@ -61,6 +74,8 @@ def test_unreadable_email_is_none(raw: str | None) -> None:
         ("https://Müller.de", "xn--mller-kva.de"),
         ("acme.com.", "acme.com"),
         ("ftp://files.acme.org", "acme.org"),
+        ("//cdn.acme.com/logo.png", "acme.com"),
+        ("https://www.acme.co.uk.", "acme.co.uk"),
     ],
 )
 def test_website_domain_truth_table(raw: str, domain: str) -> None:
@@ -69,7 +84,17 @@ def test_website_domain_truth_table(raw: str, domain: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "   ", "acme", "http://", "https://localhost:8000", "http://192.168.1.1", "co.uk"],
+    [
+        None,
+        "",
+        "   ",
+        "acme",
+        "www.acme",
+        "http://",
+        "https://localhost:8000",
+        "http://192.168.1.1",
+        "co.uk",
+    ],
 )
 def test_unreadable_website_is_none(raw: str | None) -> None:
     assert normalize_website_domain(raw) is None

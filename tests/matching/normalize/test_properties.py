@@ -67,3 +67,9 @@ def test_an_email_domain_is_the_website_domain_of_its_host(local: str, raw: str)
     domain = normalize_email_domain(f"{local}@{raw}")
     if domain is not None:
         assert normalize_website_domain(domain) == domain
+
+
+@given(raw=st.text(alphabet="ab@<>.;, c", max_size=20))
+def test_any_text_with_an_at_sign_gives_a_domain_or_none(raw: str) -> None:
+    domain = normalize_email_domain(raw)
+    assert domain is None or normalize_website_domain(domain) == domain
