@@ -66,6 +66,22 @@ _APOSTROPHE = re.compile(r"[`'\"]")
 _SEGMENT_BREAK = re.compile(r"\s+-+\s*|\s*-+\s+|[,;:()\[\]{}|/\\]")
 
 
+# "Acme Inc. d/b/a Foo", "Acme Ltd (formerly Bar Ltd)": the name before the marker is the one.
+_OTHER_NAME_MARKERS = frozenset({"dba", "fka", "aka", "ta", "formerly", "vormals", "ehemals"})
+_OTHER_NAME_PHRASES = (("trading", "as"), ("doing", "business", "as"), ("also", "known", "as"))
+
+
+def _cut_other_names(segments: list[list[str]]) -> list[list[str]]:
+    kept: list[list[str]] = []
+    for segment in segments:
+        for i, token in enumerate(segment):
+            phrase = any(tuple(segment[i : i + len(p)]) == p for p in _OTHER_NAME_PHRASES)
+            if (token in _OTHER_NAME_MARKERS or phrase) and (kept or i > 0):
+                return [*kept, segment[:i]] if i > 0 else kept
+        kept.append(segment)
+    return kept
+
+
 def _prepare(raw: str) -> list[list[str]]:
     """Fold `raw` into segments (split at commas, brackets, spaced dashes) of word tokens."""
     text = to_ascii(raw)
@@ -75,7 +91,7 @@ def _prepare(raw: str) -> list[list[str]]:
     text = _APOSTROPHE.sub("", text)  # McDonald's -> mcdonalds
     text = _INITIALISM.sub(lambda m: re.sub(r"[\s./]", "", m.group(0)), text)
     segments = [squash(part).split() for part in _SEGMENT_BREAK.split(text)]
-    return [segment for segment in segments if segment]
+    return _cut_other_names([segment for segment in segments if segment])
 
 
 # Legal-form spellings too short or too common to vouch that what follows is a place label.
@@ -190,7 +206,7 @@ def _reserved() -> frozenset[str]:
     # Words a digraph collapse must not produce, or a second pass would peel them off.
     words = {w for spelling in spelling_index() for w in spelling}
     words |= {w for label in BARE_REGIONS for w in label.split()}
-    return frozenset(words | _ARTICLES | _CONJUNCTIONS | REGION_GUARDS)
+    return frozenset(words | _ARTICLES | _CONJUNCTIONS | REGION_GUARDS | _OTHER_NAME_MARKERS)
 
 
 @lru_cache(maxsize=65536)

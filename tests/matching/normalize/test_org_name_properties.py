@@ -45,6 +45,9 @@ _WORDS = st.sampled_from(
         "pt",
         "st.",
         "i.l.",
+        "d/b/a",
+        "aeka",
+        "t/a",
         "株式会社",
         "有限公司",
         "トヨタ",
@@ -58,6 +61,7 @@ _NAMES = st.one_of(st.text(max_size=40), st.lists(_WORDS, max_size=7).map(" ".jo
 @example("Telefunken AEG")
 @example("The Company")
 @example("Acme Company Co")
+@example("Acme Aeka")
 def test_normalizing_a_clean_name_again_changes_nothing(raw: str) -> None:
     org = normalize_org_name(raw)
     if org is not None:

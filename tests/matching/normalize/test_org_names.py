@@ -477,3 +477,23 @@ def test_a_real_word_near_a_legal_form_stays(raw: str, clean: str) -> None:
 )
 def test_more_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
     assert _org(left).clean == _org(right).clean
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Acme Inc. d/b/a Roadrunner Supplies",
+        "Acme Inc DBA Roadrunner",
+        "Acme Ltd (formerly Apex Ltd)",
+        "Acme Ltd t/a Acme Consulting, trading as Acme Consulting",
+        "Acme Limited trading as Roadrunner",
+        "Acme Corp. (f/k/a Apex Corp.)",
+        "Acme GmbH (vormals Apex GmbH)",
+    ],
+)
+def test_the_name_before_a_trade_or_former_name_is_kept(raw: str) -> None:
+    assert _org(raw).clean == "acme"
+
+
+def test_a_name_that_starts_with_a_marker_word_keeps_it() -> None:
+    assert _org("Formerly Known Bakery").clean == "formerly known bakery"
