@@ -66,6 +66,9 @@ class ComparisonSpec:
     link_floor: float | None = None
     # disagreement ("else") here is conflicting hard evidence: never in one cluster
     conflict_on_else: bool = False
+    # most bits any level may add: EM on organisations takes a shared address for near proof,
+    # but sister companies, serviced offices and registered agents share addresses too
+    max_weight: float | None = None
 
     def vetoed_levels(self) -> tuple[int, ...]:
         """Levels that bar an auto-link under `link_floor` (never the null level)."""
@@ -132,6 +135,9 @@ class MatchSettings:
     country_field: str | None = None
     # child entities only pair up inside the same resolved parent (e.g. customer golden id)
     parent_field: str | None = None
+    # a name under its link floor may still auto-link when all of these comparisons agree
+    # exactly: a renamed customer keeps its phone number and its web domain
+    floor_lifted_by: tuple[str, ...] = ()
     model_version: str = "1"
 
     def with_thresholds(self, upper: float, lower: float) -> MatchSettings:
@@ -169,6 +175,7 @@ class MatchSettings:
             tax_id_field=data.get("tax_id_field"),
             country_field=data.get("country_field"),
             parent_field=data.get("parent_field"),
+            floor_lifted_by=tuple(data.get("floor_lifted_by", ())),
             model_version=str(data.get("model_version", "1")),
         )
 

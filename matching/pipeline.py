@@ -11,7 +11,7 @@ import pandas as pd
 
 from matching.blocking import Candidates, block
 from matching.clustering import cluster
-from matching.compare import LevelArray, compare
+from matching.compare import EXACT_LEVEL, LevelArray, compare
 from matching.config import MatchSettings
 from matching.prepare import prepare
 from matching.rules import (
@@ -141,10 +141,20 @@ def score(
     prob = probability(total)
     prob[rule == TAX_ID_MATCH] = 1.0
     prob[rule == TAX_ID_CONFLICT] = 0.0
+    lifted = _floor_lifted(settings, levels)
     for c, spec in enumerate(settings.comparisons):
-        vetoed = np.isin(levels[:, c], spec.vetoed_levels()) & (rule == NO_RULE)
+        vetoed = np.isin(levels[:, c], spec.vetoed_levels()) & (rule == NO_RULE) & ~lifted
         prob[vetoed] = np.minimum(prob[vetoed], VETO_PROBABILITY)
     return Scored(levels, weights, total, prob, rule)
+
+
+def _floor_lifted(settings: MatchSettings, levels: LevelArray) -> npt.NDArray[np.bool_]:
+    """Pairs whose every `floor_lifted_by` comparison agrees exactly (none named: no pair)."""
+    names = [spec.name for spec in settings.comparisons]
+    lifted = np.full(len(levels), bool(settings.floor_lifted_by))
+    for name in settings.floor_lifted_by:
+        lifted &= levels[:, names.index(name)] == EXACT_LEVEL
+    return lifted
 
 
 def _apply_constraints(

@@ -15,6 +15,8 @@ from matching.prepare import LEGAL_FORM_SUFFIX
 NAME_LEVELS = (0.9, 0.75, 0.6, 0.45, 0.3)
 LINK_FLOOR = 0.3
 DATE_DAYS = (3.0, 31.0)
+# a shared address is good evidence, not proof: sister companies share buildings
+PLACE_BITS = 5.0
 LOCATION = "location"
 CONTACT: str | None = None
 
@@ -52,9 +54,11 @@ def customers() -> MatchSettings:
             ),
             ComparisonSpec("country", "country", "exact"),
             # street, postcode and city all say "same place": count only the strongest
-            ComparisonSpec("postcode", "postcode", "exact", group=LOCATION),
+            ComparisonSpec("postcode", "postcode", "exact", group=LOCATION, max_weight=PLACE_BITS),
             ComparisonSpec("city", "city", "string", (0.9,), group=LOCATION),
-            ComparisonSpec("street", "street", "string", (0.95, 0.85), group=LOCATION),
+            ComparisonSpec(
+                "street", "street", "string", (0.95, 0.85), group=LOCATION, max_weight=PLACE_BITS
+            ),
             ComparisonSpec("phone", "phone", "exact", group=CONTACT),
             ComparisonSpec("domain", "domain", "exact", group=CONTACT),
             ComparisonSpec("tax_id", "tax_id", "edit", (0.85,)),
@@ -63,6 +67,7 @@ def customers() -> MatchSettings:
         clustering=ClusterSettings(min_support=0.4, join_threshold=0.6),
         tax_id_field="tax_id",
         country_field="country",
+        floor_lifted_by=("phone", "domain"),
     )
 
 

@@ -126,6 +126,15 @@ def monotone_m(m: FloatArray, u: FloatArray) -> FloatArray:
     return out
 
 
+def capped_m(m: FloatArray, u: FloatArray, max_weight: float | None) -> FloatArray:
+    """m lowered where needed so that no level weighs more than `max_weight` bits."""
+    if max_weight is None:
+        return m
+    out = np.minimum(m, u * 2.0**max_weight)
+    out[NULL_LEVEL] = m[NULL_LEVEL]
+    return out
+
+
 def _pool_ratio(m: FloatArray, u: FloatArray, pool: list[int]) -> float:
     return float(m[pool].sum() / max(u[pool].sum(), EPS))
 
@@ -187,7 +196,10 @@ def fit_em(
         p = _posterior(model, levels)
         u = [_level_shares(levels[:, c], 1.0 - p, k, 1.0) for c, k in enumerate(sizes)]
         new_m = [
-            monotone_m(_level_shares(levels[:, c], p, k, 0.1), u[c]) for c, k in enumerate(sizes)
+            capped_m(
+                monotone_m(_level_shares(levels[:, c], p, k, 0.1), u[c]), u[c], spec.max_weight
+            )
+            for c, (k, spec) in enumerate(zip(sizes, settings.comparisons, strict=True))
         ]
         new_prior = float(p.mean()) if len(p) else prior
         delta = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))

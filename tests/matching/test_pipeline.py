@@ -146,6 +146,22 @@ def test_shared_phone_and_address_without_a_similar_name_is_only_reviewed() -> N
     assert clusters["neighbour"] != clusters["stark-0"]
 
 
+@pytest.mark.parametrize(("website", "decision"), [("https://stark.com", "link"), ("", "review")])
+def test_renamed_customer_links_only_when_phone_and_domain_both_agree(
+    website: str, decision: str
+) -> None:
+    records, _ = customer_frame()
+    renamed = records[records["source_id"] == "stark-0"].copy()
+    renamed[["source_id", "name", "email", "website"]] = ["renamed", "Oscorp", "", website]
+    result = dedupe(pd.concat([records, renamed], ignore_index=True), customers())
+    pairs = result.pairs
+    row = pairs[(pairs["source_id_l"] == "renamed") & (pairs["source_id_r"] == "stark-0")]
+    row = pd.concat(
+        [row, pairs[(pairs["source_id_r"] == "renamed") & (pairs["source_id_l"] == "stark-0")]]
+    )
+    assert row["decision"].tolist() == [decision]
+
+
 def test_same_brand_and_address_with_other_legal_form_is_another_customer() -> None:
     records, _ = customer_frame()
     sister = records[records["source_id"] == "acme_de-0"].copy()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from matching.config import ComparisonSpec, MatchSettings
 from matching.scoring import (
     FittedModel,
+    capped_m,
     fit_em,
     fit_from_labels,
     match_weight,
@@ -124,3 +126,29 @@ def test_monotone_m_keeps_weights_ordered_by_level(m: list[float], u: list[float
 def test_monotone_m_leaves_ordered_weights_alone() -> None:
     m, u = np.array([1.0, 0.6, 0.3, 0.1]), np.array([1.0, 0.05, 0.15, 0.8])
     assert monotone_m(m, u) == pytest.approx(m)
+
+
+@pytest.mark.parametrize(
+    ("m", "u", "cap", "weights"),
+    [
+        # exact would weigh log2(0.9 / 0.0009) ~ 10 bits: held to 5
+        ([1.0, 0.9, 0.1], [1.0, 0.0009, 0.9991], 5.0, [5.0, -3.32]),
+        # under the cap nothing moves, and disagreement is never touched
+        ([1.0, 0.5, 0.5], [1.0, 0.25, 0.75], 5.0, [1.0, -0.58]),
+        ([1.0, 0.9, 0.1], [1.0, 0.0009, 0.9991], None, [9.97, -3.32]),
+    ],
+)
+def test_capped_m_holds_every_level_to_the_most_bits_allowed(
+    m: list[float], u: list[float], cap: float | None, weights: list[float]
+) -> None:
+    capped = capped_m(np.array(m), np.array(u), cap)
+    assert capped[0] == m[0]
+    assert np.log2(capped[1:] / np.array(u[1:])) == pytest.approx(weights, abs=0.01)
+
+
+def test_em_never_gives_a_capped_comparison_more_bits_than_its_cap() -> None:
+    rng = np.random.default_rng(7)
+    levels, random_levels = _sample(20_000, 0.1, rng)[0], _sample(20_000, 0.0, rng)[0]
+    capped = tuple(replace(c, max_weight=2.0) for c in SETTINGS.comparisons)
+    model = fit_em(replace(SETTINGS, comparisons=capped), levels, random_levels, 0.1)
+    assert max(float(w.max()) for w in model.level_weights()) <= 2.0 + 1e-9
