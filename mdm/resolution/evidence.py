@@ -114,14 +114,13 @@ def refresh_candidates(
     golden_of_row: Sequence[str],
     pairs: pd.DataFrame,
 ) -> int:
-    """Open a candidate for each uncertain pair across golden records; retire stale open ones."""
-    uncertain = pairs[pairs["decision"].isin(["review", "link"])]
-    left, right = _rows(records, uncertain)
+    """Open one candidate per pair of golden records with an uncertain pair between them.
+
+    A steward decides about two golden records once, on their strongest pair of records;
+    open candidates that a later run no longer finds are retired.
+    """
+    wanted = _strongest_per_golden_pair(records, golden_of_row, pairs)
     ids = records.record_ids
-    wanted: dict[tuple[int, int], dict[str, Any]] = {}
-    for pair, a, b in zip(uncertain.to_dict("records"), left, right, strict=True):
-        if golden_of_row[a] != golden_of_row[b]:
-            wanted[tuple(sorted((ids[a], ids[b])))] = pair  # type: ignore[index]
     existing = _existing(session, ids)
     now = utcnow()
     for key, candidate in existing.items():
@@ -153,6 +152,23 @@ def refresh_candidates(
         session.execute(insert(MatchCandidate), fresh)
     session.flush()
     return len(wanted)
+
+
+def _strongest_per_golden_pair(
+    records: RecordFrame, golden_of_row: Sequence[str], pairs: pd.DataFrame
+) -> dict[tuple[int, int], dict[str, Any]]:
+    uncertain = pairs[pairs["decision"].isin(["review", "link"])]
+    left, right = _rows(records, uncertain)
+    ids = records.record_ids
+    best: dict[tuple[str, str], tuple[int, int, dict[str, Any]]] = {}
+    for pair, a, b in zip(uncertain.to_dict("records"), left, right, strict=True):
+        ga, gb = golden_of_row[a], golden_of_row[b]
+        if ga == gb:
+            continue
+        key = (min(ga, gb), max(ga, gb))
+        if key not in best or pair["probability"] > best[key][2]["probability"]:
+            best[key] = (min(ids[a], ids[b]), max(ids[a], ids[b]), pair)
+    return {(a, b): pair for a, b, pair in best.values()}
 
 
 def _uncertainty(probability: float) -> float:
