@@ -130,7 +130,7 @@ def capped_m(m: FloatArray, u: FloatArray, max_weight: float | None) -> FloatArr
     """m lowered where needed so that no level weighs more than `max_weight` bits."""
     if max_weight is None:
         return m
-    out = np.minimum(m, u * 2.0**max_weight)
+    out: FloatArray = np.minimum(m, u * 2.0**max_weight)
     out[NULL_LEVEL] = m[NULL_LEVEL]
     return out
 
