@@ -194,7 +194,9 @@ def _drop_cross_reference(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=65536)
 def normalize_city(raw: str | None) -> str | None:
     """Folded city name with saints spelled out and common exonyms unified ("Köln" = "Cologne")."""
-    tokens = [collapse_digraphs(t) for t in fold_text(to_ascii(raw or "").replace("'", "")).split()]
+    # "Austin, TX", "Toronto, ON, Canada": the state and country after a comma are not the city.
+    text = next((p for p in to_ascii(raw or "").split(",") if fold_text(p)), "")
+    tokens = [collapse_digraphs(t) for t in fold_text(text.replace("'", "")).split()]
     # Postcodes and district numbers written into the city field ("80331 München", "Paris 8").
     tokens = [t for t in tokens if not t.isdigit()] or tokens
     if not tokens:

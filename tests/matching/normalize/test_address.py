@@ -192,6 +192,10 @@ def test_empty_street_is_none(raw: str | None) -> None:
         ("'s-Gravenhage", "the hague"),
         ("Zuerich", "zurich"),
         ("Montréal", "montreal"),
+        ("Austin, TX", "austin"),
+        ("Toronto, ON, Canada", "toronto"),
+        ("Paris, France", "paris"),
+        (", Berlin", "berlin"),
     ],
 )
 def test_city_truth_table(raw: str, city: str) -> None:
