@@ -1,0 +1,58 @@
+"""Review candidates: one per pair of golden records, on their strongest uncertain pair."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mdm.resolution.evidence import _strongest_per_golden_pair, explanation
+from mdm.resolution.frames import RecordFrame
+
+
+def _pair(left: str, right: str, probability: float, decision: str) -> dict[str, object]:
+    return {
+        "source_system_l": "crm",
+        "source_id_l": left,
+        "source_system_r": "erp",
+        "source_id_r": right,
+        "match_weight": 1.5,
+        "probability": probability,
+        "decision": decision,
+        "rule": "none",
+        "name": "fuzzy_0.9",
+        "name_weight": 2.25,
+    }
+
+
+RECORDS = RecordFrame(
+    pd.DataFrame(
+        {"source_system": ["crm", "crm", "erp", "erp"], "source_id": ["a", "b", "x", "y"]}
+    ),
+    record_ids=[10, 11, 20, 21],
+    golden_ids=["g1", "g1", "g2", "g2"],
+)
+
+
+def test_strongest_uncertain_pair_stands_for_its_two_golden_records() -> None:
+    pairs = pd.DataFrame(
+        [
+            _pair("a", "x", 0.55, "review"),
+            _pair("b", "y", 0.80, "review"),
+            _pair("a", "y", 0.95, "distinct"),
+        ]
+    )
+    chosen = _strongest_per_golden_pair(RECORDS, ["g1", "g1", "g2", "g2"], pairs)
+    assert list(chosen) == [(11, 21)]
+    assert chosen[(11, 21)]["probability"] == 0.80
+
+
+def test_pairs_inside_one_golden_record_are_not_candidates() -> None:
+    pairs = pd.DataFrame([_pair("a", "x", 0.7, "review")])
+    assert _strongest_per_golden_pair(RECORDS, ["g1", "g1", "g1", "g2"], pairs) == {}
+
+
+def test_explanation_lists_each_comparison_with_level_and_weight() -> None:
+    assert explanation(_pair("a", "x", 0.7, "review")) == {
+        "match_weight": 1.5,
+        "rule": "none",
+        "comparisons": {"name": {"level": "fuzzy_0.9", "weight": 2.25}},
+    }
