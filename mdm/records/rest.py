@@ -67,7 +67,7 @@ class RecordOut(BaseModel):
     versions: list[VersionOut]
 
 
-@router.get("/{entity}/records/{system}/{source_id}", response_model=RecordOut)
+@router.get("/{entity}/records/{system}/{source_id:path}", response_model=RecordOut)
 def get_record(entity: str, system: str, source_id: str, session: SessionDep) -> RecordOut:
     """One source record and every version of it."""
     kind = EntityType.parse(entity)
@@ -79,7 +79,7 @@ def get_record(entity: str, system: str, source_id: str, session: SessionDep) ->
     )
 
 
-@router.delete("/{entity}/records/{system}/{source_id}", response_model=RecordResultOut)
+@router.delete("/{entity}/records/{system}/{source_id:path}", response_model=RecordResultOut)
 def soft_delete(entity: str, system: str, source_id: str, session: WriteSessionDep) -> Any:
     """Soft-delete a record: a new version marked deleted; history is kept."""
     return RecordResultOut.of(delete_record(session, EntityType.parse(entity), system, source_id))

@@ -75,6 +75,11 @@ def validate_row(entity: EntityType, raw: Mapping[str, Any]) -> ValidRow | Inval
     deleted = _deleted_flag(cells, reasons)
     reasons += _missing_values(entity, cells, deleted)
     reasons += _bad_lengths(cells, column_limits(entity))
+    reasons += [
+        f"{c}: a cross-reference column must name a system of at most 64 characters"
+        for c in cells
+        if columns.is_xref_column(c, kind) and len(columns.xref_system(c)) > 64
+    ]
     system, source_id = cells.get("source_system"), cells.get("source_id")
     if system and not _SYSTEM.match(system):
         reasons.append("source_system: use letters, digits, '_', '.' or '-' (at most 64)")

@@ -20,6 +20,7 @@ from matching.normalize import (
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_AMOUNT = Decimal(10) ** 16
 _GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 BILLING_METHODS = {
@@ -69,7 +70,8 @@ def parse_decimal(raw: str) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    # The canonical amounts are NUMERIC(18, 2): anything larger is not a real budget or value.
+    return value if value.is_finite() and abs(value) < MAX_AMOUNT else None
 
 
 Parser = Callable[[Parsed, str, str, dict[str, str]], None]

@@ -188,3 +188,16 @@ def test_project_dates_and_budget_are_typed(engine: Engine) -> None:
     assert project.billing_method == "time_and_materials"
     assert project.start_date is not None
     assert project.start_date.isoformat() == "2025-01-31"
+
+
+def test_absurd_amount_is_kept_raw_with_a_warning_not_a_database_error(engine: Engine) -> None:
+    row = {"source_system": "erp", "source_id": "K1", "number": "MSA-1", "value": "1e30"}
+    (result,) = _ingest(engine, row, entity=EntityType.CONTRACT).results
+    assert result.result == "created"
+    assert any(w.startswith("value: not a number") for w in result.warnings)
+
+
+def test_cross_reference_to_an_absurdly_long_system_name_is_quarantined(engine: Engine) -> None:
+    (result,) = _ingest(engine, {**ACME, f"{'x' * 70}_id": "42"}).results
+    assert result.result == "quarantined"
+    assert "cross-reference column" in result.reasons[0]

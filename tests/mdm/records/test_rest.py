@@ -136,3 +136,10 @@ def test_large_batch_commits_every_record(
     body = client.post(URL, json=many_rows).json()
     assert body["totals"]["created"] == 2000
     assert _records(engine) == 2000
+
+
+def test_source_ids_with_slashes_are_addressable(client: TestClient) -> None:
+    client.post(URL, json=[{**ROW, "source_id": "EU/2024/001"}])
+    record = client.get(f"{URL}/crm/EU/2024/001")
+    assert record.status_code == 200
+    assert record.json()["source_id"] == "EU/2024/001"
