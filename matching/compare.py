@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +14,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
 from matching.config import ComparisonSpec
+from matching.normalize.aliases import alias_index
 
 LevelArray = npt.NDArray[np.int8]
 FloatArray = npt.NDArray[np.float64]
@@ -21,6 +23,8 @@ EXACT_LEVEL = 1
 # a typo'd token still counts as shared when it is this close (and long enough to judge)
 FUZZY_TOKEN_SIMILARITY = 0.9
 FUZZY_TOKEN_MIN_LENGTH = 5
+# share of the Dice similarity left when each name has a word the other lacks
+DISTINCT_WORDS_FACTOR = 0.75
 
 
 def token_weights(values: Sequence[str | None]) -> dict[str, float]:
@@ -30,26 +34,63 @@ def token_weights(values: Sequence[str | None]) -> dict[str, float]:
     return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
 
 
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, tuple[str, ...]]:
+    # canonical alias token -> its long spellings, so a typo'd "ijdustries" still meets "ind"
+    out: dict[str, list[str]] = {}
+    for spelling, canonical in alias_index().items():
+        if len(spelling) >= FUZZY_TOKEN_MIN_LENGTH and spelling != canonical:
+            out.setdefault(canonical, []).append(spelling)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def token_similarity(a: str, b: str) -> float:
+    """How far two different tokens count as one: truncation, typo, or a typo'd alias spelling."""
+    spelled = _spellings()
+    best = max(
+        (_plain_token_similarity(x, s) for x, y in ((a, b), (b, a)) for s in spelled.get(y, ())),
+        default=0.0,
+    )
+    return max(best, _plain_token_similarity(a, b))
+
+
+def _plain_token_similarity(a: str, b: str) -> float:
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 3:
+        return 0.0
+    if long_.startswith(short):
+        # "medi" / "media", "grou" / "group": a field cut short, not another word
+        return FUZZY_TOKEN_SIMILARITY
+    if len(long_) < FUZZY_TOKEN_MIN_LENGTH:
+        return 0.0
+    return float(JaroWinkler.normalized_similarity(a, b))
+
+
 def _fuzzy_shared(
     rest_a: list[str], rest_b: list[str], weights: dict[str, float], default: float
-) -> float:
-    shared = 0.0
+) -> tuple[float, int]:
+    """Weight shared through near-equal tokens, and how many tokens of `rest_a` found none."""
+    shared, unmatched = 0.0, 0
     for ta in rest_a:
-        if len(ta) < FUZZY_TOKEN_MIN_LENGTH:
-            continue
         best, best_t = 0.0, ""
         for tb in rest_b:
-            sim = JaroWinkler.normalized_similarity(ta, tb) if len(tb) >= 3 else 0.0
+            sim = token_similarity(ta, tb)
             if sim > best:
                 best, best_t = sim, tb
         if best >= FUZZY_TOKEN_SIMILARITY:
             rest_b.remove(best_t)
             shared += best * min(weights.get(ta, default), weights.get(best_t, default))
-    return shared
+        else:
+            unmatched += 1
+    return shared, unmatched
 
 
 def name_similarity(a: str, b: str, weights: dict[str, float]) -> float:
-    """Term-frequency weighted token similarity in [0, 1]: mean of weighted Dice and containment."""
+    """Term-frequency weighted token similarity in [0, 1]: mean of weighted Dice and containment.
+
+    When each name keeps a word the other lacks ("acme bau" / "acme systeme"), neither contains
+    the other: sister companies of one brand look like this, so only half the Dice counts.
+    """
     ta, tb = set(a.split()), set(b.split())
     default = max(weights.values(), default=1.0)
     wa = sum(weights.get(t, default) for t in ta)
@@ -57,8 +98,12 @@ def name_similarity(a: str, b: str, weights: dict[str, float]) -> float:
     if wa <= 0 or wb <= 0:
         return 1.0 if ta == tb else 0.0
     shared = sum(weights.get(t, default) for t in ta & tb)
-    shared += _fuzzy_shared(sorted(ta - tb), sorted(tb - ta), weights, default)
+    rest_b = sorted(tb - ta)
+    fuzzy, unmatched_a = _fuzzy_shared(sorted(ta - tb), rest_b, weights, default)
+    shared += fuzzy
     dice = 2 * shared / (wa + wb)
+    if unmatched_a and rest_b:
+        return dice * DISTINCT_WORDS_FACTOR
     containment = shared / min(wa, wb)
     return min(1.0, (dice + containment) / 2)
 

@@ -12,6 +12,7 @@ from matching.compare import (
     compare,
     levels_for,
     name_similarity,
+    token_similarity,
     token_weights,
 )
 from matching.config import ComparisonSpec
@@ -110,6 +111,31 @@ def test_rare_tokens_have_higher_weight_than_common_ones() -> None:
 )
 def test_name_similarity_truth_table(a: str, b: str, low: float, high: float) -> None:
     assert low <= name_similarity(a, b, WEIGHTS) <= high
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "similarity"),
+    [
+        ("media", "medi", 0.9),  # a field cut short
+        ("group", "grou", 0.9),
+        ("ijdustries", "ind", 0.94),  # a typo'd spelling of the alias "ind" (industries)
+        ("ind", "ijdustries", 0.94),
+        ("umbrella", "umbrela", 0.975),
+        ("bau", "sys", 0.0),
+        ("ab", "abc", 0.0),  # too short to judge
+        ("acme", "acne", 0.0),  # a typo in a short word is another word
+    ],
+)
+def test_token_similarity_truth_table(a: str, b: str, similarity: float) -> None:
+    assert token_similarity(a, b) == pytest.approx(similarity, abs=0.005)
+
+
+def test_distinct_words_on_both_sides_count_less_than_one_name_inside_the_other() -> None:
+    # "acme consulting" / "acme systems": sister companies; "acme" / "acme systems": a brand
+    sisters = name_similarity("acme consulting", "acme systems", WEIGHTS)
+    brand = name_similarity("acme", "acme systems", WEIGHTS)
+    assert sisters < brand
+    assert sisters < NAME.thresholds[1]
 
 
 def test_null_level_labels_and_level_count_follow_the_thresholds() -> None:
