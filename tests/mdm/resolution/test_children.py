@@ -9,9 +9,10 @@ from sqlalchemy import Engine
 from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.records.service import RecordInput, ingest
+from mdm.resolution import steward_ops
 from mdm.resolution.batch import resolve_every_type
 from tests.mdm.resolution.test_batch import ROWS
-from tests.support.lookups import golden_of
+from tests.support.lookups import golden_of, record_id
 
 P = EntityType.PROJECT
 PROJECTS = [
@@ -87,3 +88,22 @@ def test_a_project_that_arrived_before_its_customer_follows_it_in(engine: Engine
     _ingest(engine, EntityType.CUSTOMER, [customer])
     assert golden_of(engine, "psa", "9") == golden_of(engine, "crm", "1")
     assert golden_of(engine, "psa", "P9") == golden_of(engine, "crm", "P1")
+
+
+def test_projects_follow_a_steward_split_of_their_customer(engine: Engine) -> None:
+    twin = {**PROJECTS[2], "source_system": "erp", "source_id": "EP2", "customer_source_id": "2"}
+    _ingest(engine, EntityType.CUSTOMER, ROWS)
+    _ingest(engine, P, [*PROJECTS, twin])
+    resolve_every_type(engine)
+    assert golden_of(engine, "crm", "P2") == golden_of(engine, "erp", "EP2")
+    with session_scope(engine, write=True) as session:
+        erp_customer = record_id(session, "erp", "2")
+        steward_ops.split(
+            session,
+            EntityType.CUSTOMER,
+            golden_of(engine, "crm", "2"),
+            [erp_customer],
+            "steward:ann",
+        )
+    assert golden_of(engine, "crm", "2") != golden_of(engine, "erp", "2")
+    assert golden_of(engine, "crm", "P2") != golden_of(engine, "erp", "EP2")
