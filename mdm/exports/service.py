@@ -19,6 +19,7 @@ from mdm.records.models import (
     RecordStatus,
     SourceRecord,
 )
+from mdm.resolution.models import CandidateStatus, MatchCandidate
 
 XREF_COLUMNS = ("entity_type", "source_system", "source_id", "golden_id", "status")
 BATCH = 2000
@@ -39,16 +40,29 @@ def _record_rows(session: Session, kind: EntityType) -> Iterator[dict[str, str]]
         .order_by(SourceRecord.source_system, SourceRecord.source_id)
         .execution_options(yield_per=BATCH)
     )
+    in_review = _in_review(session, kind)
     for record in session.scalars(query):
-        deleted = record.status == RecordStatus.DELETED
         golden = _follow(redirects, record.golden_id) if record.golden_id else ""
+        if record.status == RecordStatus.DELETED:
+            status = "deleted"
+        else:
+            status = "pending_review" if record.id in in_review else "linked"
         yield {
             "entity_type": kind.value,
             "source_system": record.source_system,
             "source_id": record.source_id,
             "golden_id": golden,
-            "status": "deleted" if deleted else "linked",
+            "status": status,
         }
+
+
+def _in_review(session: Session, kind: EntityType) -> set[int]:
+    """Records with an open match candidate: their golden record may still change."""
+    query = select(MatchCandidate.record_a_id, MatchCandidate.record_b_id).where(
+        col(MatchCandidate.entity_type) == kind.value,
+        col(MatchCandidate.status) == CandidateStatus.OPEN.value,
+    )
+    return {record_id for pair in session.exec(query) for record_id in pair}
 
 
 def _quarantined_rows(session: Session, kind: EntityType) -> Iterator[dict[str, str]]:

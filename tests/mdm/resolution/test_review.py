@@ -102,3 +102,14 @@ def test_cluster_graph_matches_the_golden_record(engine: Engine) -> None:
     assert set(graph.nodes) == {"crm:1", "erp:1", "psa:1"}
     assert nx.is_connected(graph)
     assert all(a != b for a, b in weak_bridges(graph, below=1.01))
+
+
+def test_records_with_an_open_candidate_are_pending_review_in_the_xref(engine: Engine) -> None:
+    from mdm.exports.service import xref_rows
+
+    _setup(engine)
+    _candidate(engine, ("crm", "n5"), ("crm", "n6"))
+    with Session(engine) as session:
+        status = {(r["source_system"], r["source_id"]): r["status"] for r in xref_rows(session, C)}
+    assert status[("crm", "n5")] == status[("crm", "n6")] == "pending_review"
+    assert status[("crm", "1")] == "linked"
