@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 import mdm
 from mdm import migrate
 from mdm.api import errors
+from mdm.api.metrics import Metrics
 from mdm.api.middleware import CorrelationMiddleware
 from mdm.api.rest import include_routers
 from mdm.db import create_db_engine
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.metrics = Metrics()
     app.add_middleware(CorrelationMiddleware)
     errors.install(app)
     include_routers(app)

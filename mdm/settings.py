@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
     db_pool_timeout_s: float = Field(default=30.0, gt=0)
+    # /metrics answers only on loopback unless opened (behind a scraper on a private network).
+    metrics_public: bool = False
     # A bulk request over this many bytes is refused before it is parsed.
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     # SQLite waits this long for a competing writer before failing with "database is locked".

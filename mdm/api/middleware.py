@@ -47,15 +47,25 @@ class CorrelationMiddleware:
             if not state["started"]:
                 await _send_internal_error(send_with_id, cid)
         finally:
+            seconds = time.perf_counter() - started
+            _observe(scope, int(state["status"]), seconds)
             log.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
                     "path": scope.get("path"),
                     "status": state["status"],
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                 },
             )
+
+
+def _observe(scope: Scope, status: int, seconds: float) -> None:
+    # The route template, not the path, so ids in URLs do not explode the label space.
+    route = getattr(scope.get("route"), "path", "unmatched")
+    registry = getattr(getattr(scope.get("app"), "state", None), "metrics", None)
+    if registry is not None:
+        registry.observe(str(scope.get("method")), route, status, seconds)
 
 
 async def _send_internal_error(send: Send, cid: str) -> None:
