@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -28,7 +29,11 @@ RECORDS = st.lists(st.dictionaries(KEYS, VALUES, max_size=8), max_size=5)
 def test_any_canonical_payload_gets_a_result_per_record_or_a_4xx(
     client: TestClient, records: list[dict[str, Any]]
 ) -> None:
-    response = client.post("/api/v1/customers/records", json={"records": records})
+    # json.dumps writes NaN and Infinity as Python's json module reads them back.
+    body = json.dumps({"records": records}, allow_nan=True)
+    response = client.post(
+        "/api/v1/customers/records", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 200, response.text
     results = response.json()["results"]
     assert len(results) == len(records)
