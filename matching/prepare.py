@@ -11,6 +11,7 @@ from matching.config import FieldSpec, MatchSettings
 from matching.normalize import (
     fold_text,
     is_free_mail_domain,
+    local_legal_form,
     normalize_city,
     normalize_country,
     normalize_email_domain,
@@ -114,7 +115,11 @@ def _prepare_field(
         names = [normalize_org_name(v) if v else None for v in raw]
         return {
             spec.name: [n.clean or None if n else None for n in names],
-            spec.name + LEGAL_FORM_SUFFIX: [n.legal_form if n else None for n in names],
+            # in its own country: a Japanese "Corporation" is the same form as a K.K.
+            spec.name + LEGAL_FORM_SUFFIX: [
+                local_legal_form(n.legal_form, c) if n else None
+                for n, c in zip(names, country, strict=True)
+            ],
         }
     if spec.standardizer == "phone":
         return {spec.name: [_phone(v, c) if v else None for v, c in zip(raw, country, strict=True)]}

@@ -80,3 +80,31 @@ def test_first_present_column_wins() -> None:
         {"website": ["", "globex.com"], "email": ["it@initech.com", "x@other.com"]}, dtype=object
     )
     assert prepare(records, settings)["domain"].tolist() == ["initech.com", "globex.com"]
+
+
+def _legal_form(name: str, country: str | None) -> object:
+    settings = MatchSettings(
+        entity_type="test",
+        fields=(
+            FieldSpec("name", ("raw",), "org_name"),
+            FieldSpec("country", ("country",), "country"),
+        ),
+        blocking=(),
+        comparisons=(),
+        country_field="country",
+    )
+    records = pd.DataFrame({"raw": [name], "country": [country]}, dtype=object)
+    return prepare(records, settings)["name_legal_form"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Toyota Tsusho Corporation", "JP", "co_ltd"),
+        ("Toyota Tsusho K.K.", "JP", "co_ltd"),
+        ("Acme Corporation", "US", "inc"),  # one form in the US: Corp. = Inc.
+        ("Acme Corporation", None, "corp"),
+    ],
+)
+def test_legal_form_is_read_in_its_country(name: str, country: str | None, expected: str) -> None:
+    assert _legal_form(name, country) == expected
