@@ -40,7 +40,8 @@ def _groups(path: Path, entity: str, key: str) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     with path.open() as stream:
         for row in csv.DictReader(stream):
-            if row.get("entity_type", entity) == entity and row.get("status", "linked") == "linked":
+            # every record with a golden id counts, pending review or not (truth rows have none)
+            if row.get("entity_type", entity) == entity and row.get("golden_id", "-"):
                 groups[row[key]].append(f"{row['source_system']}:{row['source_id']}")
     return groups
 
