@@ -16,14 +16,20 @@ MAX_RECORDS = 10_000
 def parse_body(body: bytes, entity: EntityType, system: str | None) -> list[RecordInput]:
     """Canonical rows (`system` None) or one system's native records, as ingest inputs."""
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        document = json.loads(body, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise MalformedRequest(f"request body is not valid JSON: {exc}") from exc
     if system is None:
         records = _canonical_records(document)
         _check_count(records)
         return [RecordInput(r, origin=f"record {i}") for i, r in enumerate(records)]
     return _native_inputs(document, entity, system)
+
+
+def _reject_constant(name: str) -> None:
+    # Python's json reads NaN and Infinity, but JSON has no such values and no database
+    # JSON column stores them.
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _canonical_records(document: Any) -> list[dict[str, Any]]:

@@ -51,6 +51,7 @@ def test_retrying_the_same_request_is_idempotent(client: TestClient, engine: Eng
     ("body", "status", "code"),
     [
         (b'{"records": [', 400, "malformed_request"),
+        (b'[{"source_system": NaN}]', 400, "malformed_request"),
         (b'"just a string"', 422, "invalid_input"),
         (b'{"records": [1, 2]}', 422, "invalid_input"),
         (json.dumps([ROW] * 10_001).encode(), 413, "payload_too_large"),
