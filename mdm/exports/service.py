@@ -10,6 +10,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from mdm.entities import EntityType
+from mdm.exports.references import golden_references, reference_columns
 from mdm.golden.attributes import attribute_names
 from mdm.golden.lineage_models import GoldenAttribute
 from mdm.golden.models import GoldenRecord, GoldenStatus
@@ -112,8 +113,14 @@ def _follow(redirects: dict[str, str], golden_id: str) -> str:
 
 
 def golden_columns(kind: EntityType) -> tuple[str, ...]:
-    """Header of the golden export: id, the survived attributes, and where they came from."""
-    return ("golden_id", *attribute_names(kind), "source_count", "source_systems")
+    """Header of the golden export: id, survived attributes, references, where they came from."""
+    return (
+        "golden_id",
+        *attribute_names(kind),
+        *reference_columns(kind),
+        "source_count",
+        "source_systems",
+    )
 
 
 def golden_rows(session: Session, kind: EntityType) -> Iterator[dict[str, Any]]:
@@ -130,12 +137,14 @@ def golden_rows(session: Session, kind: EntityType) -> Iterator[dict[str, Any]]:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         attributes = _attributes(session, chunk)
+        references = golden_references(session, kind, chunk)
         systems = _member_systems(session, chunk)
         for golden_id in chunk:
             members = systems.get(golden_id, [])
             yield {
                 "golden_id": golden_id,
                 **attributes.get(golden_id, {}),
+                **references.get(golden_id, {}),
                 "source_count": len(members),
                 "source_systems": " ".join(sorted(set(members))),
             }
