@@ -66,7 +66,7 @@ def parse_rules(spec: Mapping[str, Any]) -> Rules:
     return Rules(default, attributes)
 
 
-_NAMED = {"most_recent", "most_complete", "most_frequent"}
+_NAMED = {"most_recent", "most_complete", "most_frequent", "well_formed"}
 
 
 def _check(strategy: Any) -> Strategy:
@@ -122,9 +122,26 @@ def _apply(
         return holders[0]
     if strategy == "most_complete":
         return max(holders, key=lambda m: completeness[m.record_id])  # max keeps the first tie
+    if strategy == "well_formed":
+        # "ACME CORP" and "acme corp" are how some systems store names, not how they are written
+        holders = [m for m in holders if _mixed_case(m.values[name])]
+        if not holders:
+            return None
+    # The value most records agree on (ignoring case and spacing), then its commonest spelling.
     counts = Counter(_same(m.values[name]) for m in holders)
     best = max(counts.values())
-    return next(m for m in holders if counts[_same(m.values[name])] == best)
+    group = [m for m in holders if counts[_same(m.values[name])] == best]
+    winner = _same(group[0].values[name])
+    spellings = Counter(m.values[name] for m in group if _same(m.values[name]) == winner)
+    top = max(spellings.values())
+    return next(m for m in group if spellings[m.values[name]] == top)
+
+
+def _mixed_case(value: str) -> bool:
+    letters = [c for c in value if c.isalpha() and c.lower() != c.upper()]
+    return not letters or not (
+        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+    )
 
 
 def _same(value: str) -> str:

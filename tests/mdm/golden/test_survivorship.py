@@ -88,3 +88,23 @@ def test_result_does_not_depend_on_member_order() -> None:
     rules = default_rules(EntityType.CUSTOMER)
     names = ["name", "tax_id", "phone", "street"]
     assert survive([CRM, ERP, PSA], rules, names) == survive([PSA, ERP, CRM], rules, names)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["SENOLMONT SA", "Senolmont S.A.", "senolmont sa"], "Senolmont S.A."),
+        (["ACME GMBH", "Acme GmbH", "Acme GmbH", "Acme Gmbh"], "Acme GmbH"),
+        (["ACME GMBH", "acme gmbh"], None),  # nothing well formed: the next strategy decides
+        (["3M", "3M Company"], "3M Company"),
+    ],
+)
+def test_well_formed_prefers_names_written_in_mixed_case(
+    names: list[str], expected: str | None
+) -> None:
+    members = [_member(i, "crm", i + 1, name=n) for i, n in enumerate(names)]
+    chosen = survive(members, parse_rules({"default": ["well_formed"]}), ["name"])
+    if expected is None:
+        assert chosen["name"].rule == "most_recent"
+    else:
+        assert (chosen["name"].value, chosen["name"].rule) == (expected, "well_formed")
