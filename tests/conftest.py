@@ -104,7 +104,8 @@ def engine(_migrated_engine: Engine) -> Iterator[Engine]:
 @pytest.fixture
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     """A client on a fresh app over the session's database, lifespan included."""
-    with TestClient(create_app(settings)) as test_client:
+    # From loopback, as a local caller is; Starlette's default client host is not an address.
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as test_client:
         yield test_client
 
 

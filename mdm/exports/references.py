@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenAttribute
+from mdm.records.lookups import golden_ids_by_key
 from mdm.records.models import SourceRecord
 
 # (entity, attribute) -> (entity referred to, export column)
@@ -56,7 +56,9 @@ def golden_references(
     by_target: dict[EntityType, set[tuple[str, str]]] = defaultdict(set)
     for _gid, name, value, system in asked:
         by_target[wanted[name][0]].add((system, value))
-    resolved = {target: _golden_ids(session, target, keys) for target, keys in by_target.items()}
+    resolved = {
+        target: golden_ids_by_key(session, target, keys) for target, keys in by_target.items()
+    }
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for gid, name, value, system in asked:
         target, column = wanted[name]
@@ -64,23 +66,3 @@ def golden_references(
         if found:
             out[gid][column] = found
     return out
-
-
-def _golden_ids(
-    session: Session, entity: EntityType, keys: set[tuple[str, str]]
-) -> dict[tuple[str, str], str]:
-    pairs = sorted(keys)
-    found: dict[tuple[str, str], str] = {}
-    for start in range(0, len(pairs), 400):
-        query = select(
-            SourceRecord.source_system, SourceRecord.source_id, SourceRecord.golden_id
-        ).where(
-            col(SourceRecord.entity_type) == entity.value,
-            tuple_(col(SourceRecord.source_system), col(SourceRecord.source_id)).in_(
-                pairs[start : start + 400]
-            ),
-        )
-        for system, source_id, golden_id in session.exec(query):
-            if golden_id:
-                found[(system, source_id)] = golden_id
-    return found

@@ -12,7 +12,7 @@ from mdm.clock import utcnow
 from mdm.entities import EntityType
 from mdm.errors import Conflict, InvalidInput, NotFound
 from mdm.records.mapping import MappingError, load_mapping
-from mdm.records.models import QuarantineItem, QuarantineStatus
+from mdm.records.models import QuarantineItem, QuarantineStatus, SourceRecord
 from mdm.records.outcomes import RecordResult
 from mdm.records.service import upsert
 from mdm.records.validation import InvalidRow, validate_row
@@ -101,8 +101,6 @@ def _fixed_cells(
 
 
 def _record_id(session: Session, entity: EntityType, system: str, source_id: str) -> int | None:
-    from mdm.records.models import SourceRecord
-
     query = select(SourceRecord.id).where(
         SourceRecord.entity_type == entity.value,
         SourceRecord.source_system == system,

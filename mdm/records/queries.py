@@ -11,7 +11,7 @@ from mdm.errors import NotFound
 from mdm.records.models import RECORD_TABLES, SourceRecord, SourceRecordVersion
 from mdm.records.outcomes import RecordResult
 from mdm.records.service import upsert
-from mdm.records.validation import ValidRow, validate_row
+from mdm.records.validation import bare_deletion
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,4 @@ def delete_record(
 ) -> RecordResult:
     """Soft-delete a known record (a new version; nothing is erased)."""
     record = find_record(session, entity, system, source_id)
-    row = validate_row(
-        entity,
-        {"source_system": record.source_system, "source_id": record.source_id, "deleted": "true"},
-    )
-    assert isinstance(row, ValidRow)
-    return upsert(session, entity, row)
+    return upsert(session, entity, bare_deletion(entity, record.source_system, record.source_id))

@@ -11,10 +11,9 @@ from sqlmodel import Session, col, select
 from mdm import correlation
 from mdm.entities import EntityType
 from mdm.golden.membership import Change, own_goldens_for, publish
-from mdm.records import store
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
 from mdm.records.outcomes import Outcome, RecordResult
-from mdm.records.validation import InvalidRow, ValidRow, validate_row
+from mdm.records.validation import InvalidRow, ValidRow, bare_deletion, validate_row
 from mdm.records.writer import RowToWrite, write_rows
 from mdm.resolution.incremental import has_model, resolve_records
 
@@ -177,23 +176,31 @@ def _delete_missing(
     for _i, _item, row in checked:
         if row.source_system:
             present.setdefault(row.source_system, set()).add(row.source_id or "")
-    deleted: list[str] = []
-    changes: list[Change] = []
+    missing = []
     for system, ids in sorted(present.items()):
-        query = select(SourceRecord).where(
+        query = select(SourceRecord.source_id).where(
             col(SourceRecord.entity_type) == entity.value,
             col(SourceRecord.source_system) == system,
             col(SourceRecord.status) == RecordStatus.ACTIVE,
         )
-        for record in session.exec(store.locking(session, query)):
-            if record.source_id not in ids:
-                store.soft_delete(session, record)
-                key = f"{system}:{record.source_id}"
-                deleted.append(key)
-                if record.golden_id:
-                    detail = {"record": key, "reason": "missing from snapshot"}
-                    changes.append(Change(record.golden_id, "record_unlinked", detail))
-    return deleted, changes
+        missing += [(system, sid) for sid in session.exec(query) if sid not in ids]
+    # The same path as a deletion row: locked, versioned, keys dropped, golden record told.
+    rows = [RowToWrite(-1, bare_deletion(entity, system, sid)) for system, sid in missing]
+    results = _resolve(session, entity, write_rows(session, entity, rows)) if rows else []
+    changes = [
+        Change(
+            r.golden_id,
+            "record_unlinked",
+            {
+                "record": f"{r.source_system}:{r.source_id}",
+                "version": r.version,
+                "reason": "missing from snapshot",
+            },
+        )
+        for r in results
+        if r.golden_id
+    ]
+    return [f"{r.source_system}:{r.source_id}" for r in results], changes
 
 
 def _jsonable(cells: dict[str, Any]) -> dict[str, Any]:

@@ -10,15 +10,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from mdm import correlation
 from mdm.clock import utcnow
 from mdm.entities import EntityType
 from mdm.records.models import (
     RecordStatus,
     SourceRecord,
-    SourceRecordVersion,
 )
-from mdm.records.validation import content_hash
 
 T = TypeVar("T")
 
@@ -94,34 +91,3 @@ def _insert_if_absent(session: Session, entity: EntityType, keys: list[tuple[str
     )
     for chunk in _chunks(rows):
         session.execute(statement, chunk)
-
-
-def latest_version(session: Session, record: SourceRecord) -> SourceRecordVersion:
-    """The record's current version."""
-    query = select(SourceRecordVersion).where(
-        SourceRecordVersion.source_record_id == record.id,
-        SourceRecordVersion.version == record.version,
-    )
-    return session.exec(query).one()
-
-
-def soft_delete(session: Session, record: SourceRecord) -> None:
-    """Mark a record deleted with a new version carrying its last values."""
-    previous = latest_version(session, record)
-    cells = {**previous.data, "deleted": "true"}
-    record.version += 1
-    record.content_hash = content_hash(cells)
-    record.status = RecordStatus.DELETED
-    record.updated_at = utcnow()
-    assert record.id is not None
-    session.add(
-        SourceRecordVersion(
-            source_record_id=record.id,
-            version=record.version,
-            content_hash=record.content_hash,
-            deleted=True,
-            data=cells,
-            correlation_id=correlation.get(),
-        )
-    )
-    session.flush()

@@ -137,3 +137,10 @@ def content_hash(cells: Mapping[str, str]) -> str:
     """Identical rows hash identically whatever their column order."""
     canonical = json.dumps(dict(sorted(cells.items())), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def bare_deletion(entity: EntityType, system: str, source_id: str) -> ValidRow:
+    """The row that soft-deletes a record and keeps its last values."""
+    row = validate_row(entity, {"source_system": system, "source_id": source_id, "deleted": "true"})
+    assert isinstance(row, ValidRow), row  # a key and the flag are always valid
+    return row

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from matching.config import MatchSettings
 from matching.pipeline import Constraints, RecordKey, dedupe
+from matching.scoring import FittedModel
 from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import ConstraintKind, MatchConstraint
@@ -16,7 +18,7 @@ from mdm.resolution.evidence import record_links, refresh_candidates
 from mdm.resolution.frames import RecordFrame, load_frame
 from mdm.resolution.keys import store_keys
 from mdm.resolution.modelstore import active_model, store_model
-from mdm.resolution.reconcile import reconcile
+from mdm.resolution.reconcile import Reconciled, reconcile
 
 
 @dataclass(frozen=True)
@@ -65,30 +67,53 @@ def resolve_all(
     settings, model, version = active_model(session, entity)
     if records.frame.empty:
         return ResolveReport(entity, 0, 0, 0, 0, 0, 0, 0, version)
-    result = dedupe(
-        records.frame,
-        settings,
-        model=None if refit else model,
-        constraints=load_constraints(session, entity, records),
-    )
-    if refit or model is None:
-        version = store_model(session, entity, settings, result.model, origin="em")
-    labels = result.clusters["cluster_id"].astype(str).tolist()
-    done = reconcile(session, entity, records, labels, actor)
+    fit_new = refit or model is None
+    applied = match_and_apply(session, entity, records, settings, None if fit_new else model, actor)
+    if fit_new:
+        version = store_model(session, entity, settings, applied.model, origin="em")
     store_keys(session, entity, records, settings)
-    links = record_links(session, entity, records, done.golden_of_row, result.pairs)
-    review = refresh_candidates(session, entity, records, done.golden_of_row, result.pairs)
+    done = applied.reconciled
     return ResolveReport(
         entity,
-        len(labels),
+        len(done.golden_of_row),
         len(set(done.golden_of_row)),
         len(done.created),
         len(done.absorbed),
         done.moved_records,
-        links,
-        review,
+        applied.links,
+        applied.review,
         version,
     )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What matching a set of records and applying the clusters did."""
+
+    reconciled: Reconciled
+    links: int
+    review: int
+    model: FittedModel
+
+
+def match_and_apply(
+    session: Session,
+    entity: EntityType,
+    records: RecordFrame,
+    settings: MatchSettings,
+    model: FittedModel | None,
+    actor: str,
+) -> Applied:
+    """Dedupe the records (fitting a model when none is given), then apply the clusters as
+    golden records, the linked pairs as links and the uncertain ones as review candidates."""
+    result = dedupe(
+        records.frame, settings, model=model, constraints=load_constraints(session, entity, records)
+    )
+    labels = result.clusters["cluster_id"].astype(str).tolist()
+    done = reconcile(session, entity, records, labels, actor)
+    links = record_links(session, entity, records, done.golden_of_row, result.pairs)
+    review = refresh_candidates(session, entity, records, done.golden_of_row, result.pairs)
+    return Applied(done, links, review, result.model)
 
 
 def load_constraints(session: Session, entity: EntityType, records: RecordFrame) -> Constraints:

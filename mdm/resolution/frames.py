@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from mdm.entities import EntityType
 from mdm.golden.attributes import attribute_names
+from mdm.records.lookups import golden_ids_by_key
 from mdm.records.models import RECORD_TABLES, RecordStatus, SourceRecord
 
 PARENT_COLUMN = "customer_golden_id"
@@ -71,10 +72,14 @@ def _text(value: object) -> str | None:
 
 def _parents(session: Session, frame: pd.DataFrame) -> list[str | None]:
     """Each child's customer golden id, through its `customer_source_id` in the same system."""
-    query = select(
-        SourceRecord.source_system, SourceRecord.source_id, SourceRecord.golden_id
-    ).where(col(SourceRecord.entity_type) == EntityType.CUSTOMER.value)
-    golden_of = {(s, i): g for s, i, g in session.exec(query)}
+    keys = [
+        (system, customer)
+        for system, customer in zip(
+            frame["source_system"], frame["customer_source_id"], strict=True
+        )
+        if isinstance(customer, str)
+    ]
+    golden_of = golden_ids_by_key(session, EntityType.CUSTOMER, keys)
     return [
         golden_of.get((system, customer)) if isinstance(customer, str) else None
         for system, customer in zip(

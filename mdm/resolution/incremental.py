@@ -16,15 +16,12 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import and_, or_, text
 from sqlmodel import Session, col, select
 
-from matching.pipeline import dedupe
 from mdm.entities import EntityType
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
-from mdm.resolution.batch import load_constraints
-from mdm.resolution.evidence import record_links, refresh_candidates
+from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import load_frame
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
-from mdm.resolution.reconcile import reconcile
 
 
 def has_model(session: Session, entity: EntityType) -> bool:
@@ -49,13 +46,7 @@ def resolve_records(
     near = neighbours(session, entity, keys, settings) | set(records.record_ids)
     near |= _golden_mates(session, near)
     scope = load_frame(session, entity, near)
-    result = dedupe(
-        scope.frame, settings, model=model, constraints=load_constraints(session, entity, scope)
-    )
-    labels = result.clusters["cluster_id"].astype(str).tolist()
-    done = reconcile(session, entity, scope, labels, "engine")
-    record_links(session, entity, scope, done.golden_of_row, result.pairs)
-    refresh_candidates(session, entity, scope, done.golden_of_row, result.pairs)
+    done = match_and_apply(session, entity, scope, settings, model, "engine").reconciled
     if entity == EntityType.CUSTOMER:
         moved = [
             rid

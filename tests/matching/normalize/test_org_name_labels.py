@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.normalize import OrgName, normalize_org_name
-
-
-def _org(raw: str) -> OrgName:
-    org = normalize_org_name(raw)
-    assert org is not None
-    return org
+from tests.matching.normalize.orgs import parsed_org
 
 
 @pytest.mark.parametrize(
@@ -43,7 +37,7 @@ def _org(raw: str) -> OrgName:
     ],
 )
 def test_regional_label_is_removed_and_canonical(raw: str, region: str | None) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert (org.region, org.clean) == (region, "acme")
 
 
@@ -62,7 +56,7 @@ def test_regional_label_is_removed_and_canonical(raw: str, region: str | None) -
     ],
 )
 def test_a_country_that_is_part_of_the_name_stays(raw: str, clean: str) -> None:
-    assert _org(raw).clean == clean
+    assert parsed_org(raw).clean == clean
 
 
 @pytest.mark.parametrize(
@@ -81,7 +75,7 @@ def test_a_country_that_is_part_of_the_name_stays(raw: str, clean: str) -> None:
 def test_a_city_after_the_legal_form_is_a_label(
     raw: str, clean: str, legal_form: str | None, region: str | None
 ) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert (org.clean, org.legal_form, org.region) == (clean, legal_form, region)
 
 
@@ -94,7 +88,7 @@ def test_a_city_after_the_legal_form_is_a_label(
     ],
 )
 def test_a_city_set_apart_by_punctuation_stays_in_the_name(raw: str, clean: str) -> None:
-    assert _org(raw).clean == clean
+    assert parsed_org(raw).clean == clean
 
 
 @pytest.mark.parametrize(
@@ -118,5 +112,5 @@ def test_a_city_set_apart_by_punctuation_stays_in_the_name(raw: str, clean: str)
 def test_country_labels_need_punctuation_or_two_words_of_name(
     raw: str, clean: str, region: str | None
 ) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert (org.clean, org.region) == (clean, region)

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.normalize import OrgName, normalize_org_name
-
-
-def _org(raw: str) -> OrgName:
-    org = normalize_org_name(raw)
-    assert org is not None
-    return org
+from tests.matching.normalize.orgs import parsed_org
 
 
 @pytest.mark.parametrize(
@@ -134,18 +128,18 @@ def _org(raw: str) -> OrgName:
     ],
 )
 def test_legal_form_is_detected_and_canonical(raw: str, legal_form: str | None) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert (org.legal_form, org.clean) == (legal_form, "acme")
 
 
 def test_gmbh_and_ltd_are_different_legal_forms_of_the_same_name() -> None:
-    gmbh, ltd = _org("Acme GmbH"), _org("Acme Ltd")
+    gmbh, ltd = parsed_org("Acme GmbH"), parsed_org("Acme Ltd")
     assert gmbh.clean == ltd.clean == "acme"
     assert gmbh.legal_form != ltd.legal_form
 
 
 def test_a_legal_form_in_brackets_is_not_read_as_a_country_code() -> None:
-    org = _org("Acme (SA)")
+    org = parsed_org("Acme (SA)")
     assert (org.clean, org.legal_form, org.region) == ("acme", "sa", None)
 
 
@@ -162,7 +156,7 @@ def test_a_legal_form_in_brackets_is_not_read_as_a_country_code() -> None:
     ],
 )
 def test_a_legal_form_with_one_typo_is_still_recognised(raw: str, legal_form: str) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert org.legal_form == legal_form
     assert org.clean in {"eldex", "cantabrico tecnologia", "acme"}
 
@@ -179,5 +173,5 @@ def test_a_legal_form_with_one_typo_is_still_recognised(raw: str, legal_form: st
     ],
 )
 def test_a_real_word_near_a_legal_form_stays(raw: str, clean: str) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert (org.clean, org.legal_form) == (clean, None)

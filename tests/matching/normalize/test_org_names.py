@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching.normalize import OrgName, normalize_org_name
-
-
-def _org(raw: str) -> OrgName:
-    org = normalize_org_name(raw)
-    assert org is not None
-    return org
+from tests.matching.normalize.orgs import parsed_org
 
 
 @pytest.mark.parametrize(
@@ -64,7 +59,7 @@ def _org(raw: str) -> OrgName:
     ],
 )
 def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
-    assert _org(raw).clean == "acme"
+    assert parsed_org(raw).clean == "acme"
 
 
 @pytest.mark.parametrize(
@@ -117,7 +112,7 @@ def test_variants_of_one_company_share_the_clean_name(raw: str) -> None:
     ],
 )
 def test_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
-    assert _org(left).clean == _org(right).clean
+    assert parsed_org(left).clean == parsed_org(right).clean
 
 
 @pytest.mark.parametrize(
@@ -130,7 +125,7 @@ def test_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
     ],
 )
 def test_different_names_stay_different(left: str, right: str) -> None:
-    assert _org(left).clean != _org(right).clean
+    assert parsed_org(left).clean != parsed_org(right).clean
 
 
 @pytest.mark.parametrize(
@@ -147,7 +142,7 @@ def test_different_names_stay_different(left: str, right: str) -> None:
     ],
 )
 def test_a_name_that_is_only_a_legal_form_or_label_keeps_its_words(raw: str, clean: str) -> None:
-    assert _org(raw).clean == clean
+    assert parsed_org(raw).clean == clean
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", "!!!", "-", "()"])
@@ -170,12 +165,12 @@ def test_no_name_gives_none(raw: str | None) -> None:
 def test_a_name_in_an_untransliterated_script_keeps_its_letters(
     raw: str, clean: str, legal_form: str | None
 ) -> None:
-    org = _org(raw)
+    org = parsed_org(raw)
     assert (org.clean, org.legal_form) == (clean, legal_form)
 
 
 def test_tokens_are_the_clean_name_split() -> None:
-    org = _org("The Acme Consulting Group GmbH - EMEA")
+    org = parsed_org("The Acme Consulting Group GmbH - EMEA")
     assert org == OrgName(
         raw="The Acme Consulting Group GmbH - EMEA",
         clean="acme consulting group",
@@ -197,7 +192,7 @@ def test_tokens_are_the_clean_name_split() -> None:
     ],
 )
 def test_more_spellings_of_one_name_compare_equal(left: str, right: str) -> None:
-    assert _org(left).clean == _org(right).clean
+    assert parsed_org(left).clean == parsed_org(right).clean
 
 
 @pytest.mark.parametrize(
@@ -213,8 +208,8 @@ def test_more_spellings_of_one_name_compare_equal(left: str, right: str) -> None
     ],
 )
 def test_the_name_before_a_trade_or_former_name_is_kept(raw: str) -> None:
-    assert _org(raw).clean == "acme"
+    assert parsed_org(raw).clean == "acme"
 
 
 def test_a_name_that_starts_with_a_marker_word_keeps_it() -> None:
-    assert _org("Formerly Known Bakery").clean == "formerly known bakery"
+    assert parsed_org("Formerly Known Bakery").clean == "formerly known bakery"

@@ -58,8 +58,7 @@ def test_accepting_a_candidate_merges_and_survives_resolve_all(engine: Engine) -
 
 def test_a_rejected_pair_never_returns(engine: Engine) -> None:
     _setup(engine)
-    with Session(engine) as session:
-        assert golden_of(engine, "crm", "2") == golden_of(engine, "erp", "2")
+    assert golden_of(engine, "crm", "2") == golden_of(engine, "erp", "2")
     with session_scope(engine, write=True) as session:
         golden = golden_of(engine, "crm", "2")
         assert golden is not None
@@ -101,7 +100,18 @@ def test_cluster_graph_matches_the_golden_record(engine: Engine) -> None:
         graph = cluster_graph(session, golden)
     assert set(graph.nodes) == {"crm:1", "erp:1", "psa:1"}
     assert nx.is_connected(graph)
-    assert all(a != b for a, b in weak_bridges(graph, below=1.01))
+    assert all(graph.edges[a, b]["kind"] in ("auto", "rule") for a, b in graph.edges)
+
+
+def test_weak_bridges_are_low_scored_links_whose_loss_splits_the_cluster() -> None:
+    graph = nx.Graph()
+    graph.add_edge("crm:1", "erp:1", kind="auto", score=0.99)
+    graph.add_edge("erp:1", "psa:1", kind="auto", score=0.91)  # a bridge, scored low
+    graph.add_edge("psa:1", "psa:2", kind="steward", score=None)  # a bridge, but a person's
+    graph.add_edge("crm:2", "crm:1", kind="auto", score=0.92)  # in a triangle: not a bridge
+    graph.add_edge("crm:2", "erp:1", kind="auto", score=0.93)
+    assert weak_bridges(graph) == [("erp:1", "psa:1")]
+    assert weak_bridges(graph, below=0.9) == []
 
 
 def test_records_with_an_open_candidate_are_pending_review_in_the_xref(engine: Engine) -> None:
