@@ -27,11 +27,29 @@ FUZZY_TOKEN_MIN_LENGTH = 5
 DISTINCT_WORDS_FACTOR = 0.75
 
 
-def token_weights(values: Sequence[str | None]) -> dict[str, float]:
+class TokenWeights(dict[str, float]):
+    """Token -> weight, with the weight an unseen token gets (the rarest's) computed once."""
+
+    @property
+    def default(self) -> float:
+        """Weight of a token never seen: as rare as the rarest."""
+        cached: float | None = self.__dict__.get("_default")
+        if cached is None:
+            cached = self.__dict__["_default"] = max(self.values(), default=1.0)
+        return cached
+
+
+def token_weights(values: Sequence[str | None]) -> TokenWeights:
     """Inverse document frequency of every token: rare tokens weigh more than common ones."""
     df = Counter(t for v in values if v for t in set(v.split()))
     n = max(len(values), 1)
-    return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+    return TokenWeights({t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
+
+
+def _default_weight(weights: dict[str, float]) -> float:
+    if isinstance(weights, TokenWeights):
+        return weights.default
+    return max(weights.values(), default=1.0)
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +110,7 @@ def name_similarity(a: str, b: str, weights: dict[str, float]) -> float:
     the other: sister companies of one brand look like this, so only half the Dice counts.
     """
     ta, tb = set(a.split()), set(b.split())
-    default = max(weights.values(), default=1.0)
+    default = _default_weight(weights)
     wa = sum(weights.get(t, default) for t in ta)
     wb = sum(weights.get(t, default) for t in tb)
     if wa <= 0 or wb <= 0:
@@ -138,7 +156,7 @@ def similarities(
     if spec.kind == "number":
         return np.array([_number_similarity(x, y) for x, y in zip(a, b, strict=True)], np.float64)
     if spec.kind == "name":
-        w = weights or {}
+        w = weights if weights is not None else TokenWeights()
         return np.array([name_similarity(x, y, w) for x, y in zip(a, b, strict=True)], np.float64)
     return np.zeros(len(a), np.float64)
 
