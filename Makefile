@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres lock clean bench
+.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test-postgres: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
 	$(BIN)/python -m tests.benchmarks.run
+
+# Scaling harness: generated customer sets of 10k, 100k and 1M records (cached in .bench-cache/),
+# this engine beside Splink (~13 GB at 1M) and the match index's query latency.
+bench-scale: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	$(BIN)/python -m tests.benchmarks.scale --sizes 10000,100000,1000000 --engines ours,splink --latency
 
 # Re-resolve the pins from pyproject.toml's ranges in a scratch venv.
 lock:
