@@ -141,15 +141,21 @@ def days_apart(a: list[str], b: list[str]) -> FloatArray:
 
 
 def similarities(
-    spec: ComparisonSpec, a: list[str], b: list[str], weights: dict[str, float] | None
+    spec: ComparisonSpec,
+    a: list[str],
+    b: list[str],
+    weights: dict[str, float] | None,
+    workers: int = 1,
 ) -> FloatArray:
     """Similarity in [0, 1] of aligned non-null value lists, by the comparison's kind."""
     if not a:
         return np.empty(0, np.float64)
     if spec.kind == "string":
-        return np.asarray(cpdist(a, b, scorer=JaroWinkler.normalized_similarity), np.float64)
+        sims = cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=workers)
+        return np.asarray(sims, np.float64)
     if spec.kind in ("date", "edit"):
-        return np.asarray(cpdist(a, b, scorer=Levenshtein.normalized_similarity), np.float64)
+        sims = cpdist(a, b, scorer=Levenshtein.normalized_similarity, workers=workers)
+        return np.asarray(sims, np.float64)
     if spec.kind == "days":
         # a distance, not a similarity: negated so that "higher is closer" holds for every kind
         return -days_apart(a, b)

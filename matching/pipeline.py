@@ -21,6 +21,7 @@ from matching.rules import (
     RULE_NAMES,
     TAX_ID_CONFLICT,
     TAX_ID_MATCH,
+    RuleArray,
     tax_id_rules,
 )
 from matching.scoring import (
@@ -102,7 +103,7 @@ def random_pairs(
     return np.minimum(a, b)[keep], np.maximum(a, b)[keep]
 
 
-def _total_pairs(n: int, sources: list[str] | None) -> float:
+def total_pairs(n: int, sources: list[str] | None) -> float:
     if sources is None:
         return n * (n - 1) / 2
     counts = pd.Series(sources).value_counts().to_numpy(np.float64)
@@ -120,7 +121,7 @@ def fit(
     n = len(prepared)
     rl, rr = random_pairs(n, settings.em.random_pairs, settings.em.seed, sources)
     random_levels = compare(prepared, rl, rr, settings.comparisons)
-    share = len(candidates) / max(_total_pairs(n, sources), 1.0)
+    share = len(candidates) / max(total_pairs(n, sources), 1.0)
     return fit_em(settings, levels, random_levels, min(share, 1.0))
 
 
@@ -135,9 +136,16 @@ def score(
     """Model weights and deterministic rules for the given pairs (batch and incremental alike)."""
     if levels is None:
         levels = compare(prepared, left, right, settings.comparisons)
-    weights = weight_matrix(model, levels)
-    total = match_weight(model, levels)
     rule = tax_id_rules(prepared, left, right, settings.tax_id_field, settings.country_field)
+    total, prob = probabilities(settings, model, levels, rule)
+    return Scored(levels, weight_matrix(model, levels), total, prob, rule)
+
+
+def probabilities(
+    settings: MatchSettings, model: FittedModel, levels: LevelArray, rule: RuleArray
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Match weight and probability per pair: the model, then tax-id rules and link floors."""
+    total = match_weight(model, levels)
     prob = probability(total)
     prob[rule == TAX_ID_MATCH] = 1.0
     prob[rule == TAX_ID_CONFLICT] = 0.0
@@ -145,7 +153,7 @@ def score(
     for c, spec in enumerate(settings.comparisons):
         vetoed = np.isin(levels[:, c], spec.vetoed_levels()) & (rule == NO_RULE) & ~lifted
         prob[vetoed] = np.minimum(prob[vetoed], VETO_PROBABILITY)
-    return Scored(levels, weights, total, prob, rule)
+    return total, prob
 
 
 def _floor_lifted(settings: MatchSettings, levels: LevelArray) -> npt.NDArray[np.bool_]:
@@ -200,13 +208,16 @@ def explain(
     return frame
 
 
-def _conflicts(settings: MatchSettings, scored: Scored) -> npt.NDArray[np.bool_]:
-    out = np.zeros(len(scored.rule), bool)
+def conflicting(
+    settings: MatchSettings, levels: LevelArray, rule: RuleArray
+) -> npt.NDArray[np.bool_]:
+    """Pairs whose hard evidence disagrees (a `conflict_on_else` comparison at "else")."""
+    out = np.zeros(len(rule), bool)
     for c, spec in enumerate(settings.comparisons):
         if spec.conflict_on_else:
-            out |= scored.levels[:, c] == spec.n_levels - 1
+            out |= levels[:, c] == spec.n_levels - 1
     # an equal tax id outranks it (and a steward's must-link outranks both, in clustering)
-    keep: npt.NDArray[np.bool_] = out & (scored.rule != TAX_ID_MATCH)
+    keep: npt.NDArray[np.bool_] = out & (rule != TAX_ID_MATCH)
     return keep
 
 
@@ -232,7 +243,7 @@ def dedupe(
         model = fit(prepared, settings, cands, levels, sources)
     scored = score(prepared, settings, model, left, right, levels)
     scored = _apply_constraints(left, right, scored, must, cannot)
-    hard_no = (scored.rule == TAX_ID_CONFLICT) | _conflicts(settings, scored)
+    hard_no = (scored.rule == TAX_ID_CONFLICT) | conflicting(settings, scored.levels, scored.rule)
     labels = cluster(
         len(keys),
         left,

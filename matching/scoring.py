@@ -164,6 +164,22 @@ def _model(
     )
 
 
+def level_patterns(levels: LevelArray) -> tuple[LevelArray, FloatArray]:
+    """The distinct rows of a level matrix and how many pairs have each."""
+    if not len(levels):
+        return levels, np.zeros(0, np.float64)
+    radix = int(levels.max()) + 1
+    if radix ** levels.shape[1] >= 2**62:
+        rows, count = np.unique(levels, axis=0, return_counts=True)
+        return rows, count.astype(np.float64)
+    code = np.zeros(len(levels), np.int64)
+    for c in range(levels.shape[1]):
+        code = code * radix + levels[:, c]
+    distinct, first, count = np.unique(code, return_index=True, return_counts=True)
+    del distinct
+    return levels[first], count.astype(np.float64)
+
+
 def _posterior(model: FittedModel, levels: LevelArray, prior: float | None = None) -> FloatArray:
     fitted = model if prior is None else replace(model, prior=float(np.clip(prior, EPS, 1 - EPS)))
     return probability(match_weight(fitted, levels))
@@ -191,17 +207,21 @@ def fit_em(
         for c, k in enumerate(sizes)
     ]
     prior = 0.1
+    # pairs with the same levels have the same posterior: EM runs once per distinct pattern
+    levels, count = level_patterns(levels)
     for _ in range(em.max_iter):
         model = _model(settings, m, u, prior, "em")
         p = _posterior(model, levels)
-        u = [_level_shares(levels[:, c], 1.0 - p, k, 1.0) for c, k in enumerate(sizes)]
+        u = [_level_shares(levels[:, c], (1.0 - p) * count, k, 1.0) for c, k in enumerate(sizes)]
         new_m = [
             capped_m(
-                monotone_m(_level_shares(levels[:, c], p, k, 0.1), u[c]), u[c], spec.max_weight
+                monotone_m(_level_shares(levels[:, c], p * count, k, 0.1), u[c]),
+                u[c],
+                spec.max_weight,
             )
             for c, (k, spec) in enumerate(zip(sizes, settings.comparisons, strict=True))
         ]
-        new_prior = float(p.mean()) if len(p) else prior
+        new_prior = float((p * count).sum() / count.sum()) if len(p) else prior
         delta = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
         m, prior = new_m, new_prior
         if delta < em.tolerance and abs(new_prior - model.prior) < em.tolerance:

@@ -1,0 +1,127 @@
+"""`matching.clustering.cluster` for millions of records.
+
+Connected components of the links come from scipy in C. Most components are cliques of links
+with no cannot-link inside: they are final, decided with array operations. Only the rest need
+average linkage; they go, renumbered, through the reference `cluster` itself, which treats
+every component on its own, so the partition is the reference's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from matching.clustering import ConstraintConflict, Edge, cluster
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+def _edges(pairs: Iterable[Edge]) -> tuple[IntArray, IntArray]:
+    listed = list(pairs)
+    a = np.array([p[0] for p in listed], np.int64)
+    b = np.array([p[1] for p in listed], np.int64)
+    return a, b
+
+
+def _components(n: int, a: IntArray, b: IntArray) -> IntArray:
+    graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return np.asarray(labels, np.int64)
+
+
+def _needs_linkage(
+    comp: IntArray,
+    left: IntArray,
+    right: IntArray,
+    is_link: npt.NDArray[np.bool_],
+    cannot: IntArray,
+) -> npt.NDArray[np.bool_]:
+    """Components that are not a clique of links, or hold a cannot-link (by component id)."""
+    n_comp = int(comp.max(initial=-1)) + 1
+    size = np.bincount(comp, minlength=n_comp)
+    inside = is_link & (comp[left] == comp[right])
+    links = np.bincount(comp[left[inside]], minlength=n_comp)
+    clique = (size <= 2) | (links == size * (size - 1) // 2)
+    out = ~clique
+    out[cannot] = True
+    return np.asarray(out, bool)
+
+
+def _renumbered(pairs: tuple[IntArray, IntArray], new_id: IntArray) -> list[Edge]:
+    a, b = new_id[pairs[0]], new_id[pairs[1]]
+    keep = (a >= 0) & (b >= 0)
+    return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+
+
+def fast_cluster(
+    n: int,
+    left: IntArray,
+    right: IntArray,
+    prob: FloatArray,
+    upper: float,
+    *,
+    min_support: float = 0.5,
+    must_link: Iterable[Edge] = (),
+    cannot_link: Iterable[Edge] = (),
+    conflicts: tuple[IntArray, IntArray] | None = None,
+    weights: FloatArray | None = None,
+) -> IntArray:
+    """Cluster label per record: the same partition as `matching.clustering.cluster`."""
+    must, cannot = _edges(must_link), _edges(cannot_link)
+    hard = conflicts if conflicts is not None else (np.empty(0, np.int64),) * 2
+    must_comp = _components(n, *must)
+    if np.any(must_comp[cannot[0]] == must_comp[cannot[1]]):
+        raise ConstraintConflict("a cannot-link pair is joined by must-link pairs")
+    is_link = prob >= upper
+    comp = _components(
+        n, np.concatenate([left[is_link], must[0]]), np.concatenate([right[is_link], must[1]])
+    )
+    # a steward's must-link outranks conflicting hard evidence
+    real = must_comp[hard[0]] != must_comp[hard[1]]
+    sep_a = np.concatenate([cannot[0], hard[0][real]])
+    sep_b = np.concatenate([cannot[1], hard[1][real]])
+    separated = comp[sep_a][comp[sep_a] == comp[sep_b]]
+    linkage = _needs_linkage(comp, left, right, is_link, separated)
+    labels = comp.copy()
+    members = np.flatnonzero(linkage[comp])
+    if len(members):
+        sub = _linkage_labels(
+            n, members, comp, (left, right, prob), upper, min_support, weights, (must, cannot, hard)
+        )
+        labels[members] = sub + int(comp.max()) + 1
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64)
+
+
+def _linkage_labels(
+    n: int,
+    members: IntArray,
+    comp: IntArray,
+    scored: tuple[IntArray, IntArray, FloatArray],
+    upper: float,
+    min_support: float,
+    weights: FloatArray | None,
+    constraints: tuple[tuple[IntArray, IntArray], ...],
+) -> IntArray:
+    """The reference clustering on the components that need average linkage, renumbered."""
+    left, right, prob = scored
+    new_id = np.full(n, -1, np.int64)
+    new_id[members] = np.arange(len(members))
+    inside = (new_id[left] >= 0) & (comp[left] == comp[right])
+    must, cannot, hard = constraints
+    return cluster(
+        len(members),
+        new_id[left[inside]],
+        new_id[right[inside]],
+        prob[inside],
+        upper,
+        min_support=min_support,
+        must_link=_renumbered(must, new_id),
+        cannot_link=_renumbered(cannot, new_id),
+        conflicts=_renumbered(hard, new_id),
+        weights=None if weights is None else weights[inside],
+    )
