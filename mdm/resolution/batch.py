@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from matching.config import MatchSettings
-from matching.pipeline import Constraints, RecordKey, dedupe
+from matching.batch.pipeline import dedupe_batch
+from matching.pipeline import Constraints, RecordKey
 from matching.scoring import FittedModel
 from mdm.db import session_scope
 from mdm.entities import EntityType
@@ -106,9 +107,8 @@ def match_and_apply(
 ) -> Applied:
     """Dedupe the records (fitting a model when none is given), then apply the clusters as
     golden records, the linked pairs as links and the uncertain ones as review candidates."""
-    result = dedupe(
-        records.frame, settings, model=model, constraints=load_constraints(session, entity, records)
-    )
+    constraints = load_constraints(session, entity, records)
+    result = dedupe_batch(records.frame, settings, model=model, constraints=constraints)
     labels = result.clusters["cluster_id"].astype(str).tolist()
     done = reconcile(session, entity, records, labels, actor)
     links = record_links(session, entity, records, done.golden_of_row, result.pairs)
