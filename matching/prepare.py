@@ -29,7 +29,8 @@ _DIGITS = re.compile(r"[^0-9]+")
 _NUMBER = re.compile(r"[0-9]+")
 
 
-def _empty_to_none(value: object) -> str | None:
+def clean_raw(value: object) -> str | None:
+    """A raw cell as stripped text; None when it is missing or blank."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()
@@ -75,7 +76,8 @@ def _text(raw: str) -> str | None:
     return fold_text(raw) or None
 
 
-_SIMPLE: dict[str, Callable[[str], str | None]] = {
+# Standardizers of one raw value, and those that read the value in its record's country.
+SIMPLE: dict[str, Callable[[str], str | None]] = {
     "person_name": _text,
     "text": _text,
     "domain": _domain,
@@ -87,6 +89,11 @@ _SIMPLE: dict[str, Callable[[str], str | None]] = {
     "country": normalize_country,
     "numbers_in_text": _numbers_in_text,
 }
+IN_COUNTRY: dict[str, Callable[[str, str | None], str | None]] = {
+    "phone": _phone,
+    "postcode": normalize_postcode,
+    "tax_id": normalize_tax_id,
+}
 
 
 def _first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> list[str | None]:
@@ -94,7 +101,7 @@ def _first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> list[str 
     out: list[str | None] = [None] * len(records)
     for column in reversed(present):
         for i, value in enumerate(records[column].tolist()):
-            text = _empty_to_none(value)
+            text = clean_raw(value)
             if text is not None:
                 out[i] = text
     return out
@@ -121,21 +128,10 @@ def _prepare_field(
                 for n, c in zip(names, country, strict=True)
             ],
         }
-    if spec.standardizer == "phone":
-        return {spec.name: [_phone(v, c) if v else None for v, c in zip(raw, country, strict=True)]}
-    if spec.standardizer == "postcode":
-        return {
-            spec.name: [
-                normalize_postcode(v, c) if v else None for v, c in zip(raw, country, strict=True)
-            ]
-        }
-    if spec.standardizer == "tax_id":
-        return {
-            spec.name: [
-                normalize_tax_id(v, c) if v else None for v, c in zip(raw, country, strict=True)
-            ]
-        }
-    convert = _SIMPLE[spec.standardizer]
+    if spec.standardizer in IN_COUNTRY:
+        read = IN_COUNTRY[spec.standardizer]
+        return {spec.name: [read(v, c) if v else None for v, c in zip(raw, country, strict=True)]}
+    convert = SIMPLE[spec.standardizer]
     return {spec.name: [convert(v) if v else None for v in raw]}
 
 

