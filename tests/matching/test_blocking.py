@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from matching.blocking import block, soundex
-from matching.config import BlockingRule
+from matching.config import BlockingRule, MatchSettings
+from matching.prepare import prepare
+from matching.presets import customers, projects
+from tests.matching.index.records import generated_customers, seed_customers, seed_projects
+
+Keys = list[tuple[int, str]]
 
 
 def _pairs(prepared: pd.DataFrame, *rules: BlockingRule, **kw: object) -> set[tuple[int, int]]:
@@ -101,3 +111,134 @@ def test_sorted_neighbours_in_different_parents_are_not_paired() -> None:
 def test_acronym_key_pairs_initials_with_the_short_form(long_name: str, short_name: str) -> None:
     prepared = pd.DataFrame({"name": [long_name, short_name, "globex"]}, dtype=object)
     assert _pairs(prepared, BlockingRule("name", "acronym")) == {(0, 1)}
+
+
+def test_empty_values_take_no_part() -> None:
+    prepared = pd.DataFrame({"name": ["", "", None, "acme", "acme"]}, dtype=object)
+    rules = (BlockingRule("name"), BlockingRule("name", "sorted_neighbourhood", param=3))
+    assert _pairs(prepared, *rules) == {(3, 4)}
+
+
+def test_non_alphabetic_names_share_the_empty_phonetic_key() -> None:
+    prepared = pd.DataFrame({"name": ["123", "45", "acme"]}, dtype=object)
+    assert _pairs(prepared, BlockingRule("name", "phonetic")) == {(0, 1)}
+
+
+def test_shared_tokens_count_once_per_token_but_pair_once() -> None:
+    prepared = pd.DataFrame({"name": ["acme nord", "acme nord", "zeta"]}, dtype=object)
+    found = block(prepared, (BlockingRule("name", "tokens"),))
+    assert set(zip(found.left.tolist(), found.right.tolist(), strict=True)) == {(0, 1)}
+    assert found.pairs_per_rule == {"tokens:name": 2}
+
+
+def test_no_records_no_pairs() -> None:
+    prepared = pd.DataFrame({"name": []}, dtype=object)
+    assert len(block(prepared, (BlockingRule("name", "tokens"),))) == 0
+
+
+# A plain reading of the blocking rules, kept beside the fast implementation to pin it down.
+
+
+def _reference_keys(values: list[str | None], rule: BlockingRule) -> Keys:
+    keys: Keys = []
+    if rule.method == "tokens":
+        tokenised = [sorted(set(v.split())) if v else [] for v in values]
+        freq = Counter(t for tokens in tokenised for t in tokens)
+        for i, tokens in enumerate(tokenised):
+            ranked = sorted((freq[t], t) for t in tokens if 1 < freq[t] <= rule.max_block_size)
+            keys.extend((i, t) for _, t in (ranked[: rule.param] if rule.param > 0 else ranked))
+        return keys
+    if rule.method == "acronym":
+        skip = {"of", "the", "and", "for", "at", "de", "la", "du", "der", "und"}
+        for i, v in enumerate(values):
+            words = v.split() if v else []
+            initials = "".join(t[0] for t in words if t not in skip)
+            keys.extend([(i, initials)] if len(initials) >= 3 else [])
+            keys.extend((i, t) for t in words if 3 <= len(t) <= 6 and t != initials)
+        return keys
+    if rule.method == "prefix":
+        return [(i, v[: rule.param or 4]) for i, v in enumerate(values) if v]
+    if rule.method == "phonetic":
+        return [(i, " ".join(soundex(t) for t in v.split())) for i, v in enumerate(values) if v]
+    return [(i, v) for i, v in enumerate(values) if v]
+
+
+def _reference_pairs(keys: Keys, cap: int) -> list[tuple[int, int]]:
+    members: dict[str, set[int]] = {}
+    for row, key in keys:
+        members.setdefault(key, set()).add(row)
+    pairs: list[tuple[int, int]] = []
+    for rows in members.values():
+        if 1 < len(rows) <= cap:
+            ordered = sorted(rows)
+            pairs.extend((a, b) for k, a in enumerate(ordered) for b in ordered[k + 1 :])
+    return pairs
+
+
+def _reference_rule(
+    values: list[str | None], rule: BlockingRule, parents: list[str | None] | None
+) -> list[tuple[int, int]]:
+    def scope(i: int, key: str) -> str:
+        return key if parents is None else f"{parents[i] or ''}\x1f{key}"
+
+    if rule.method == "sorted_neighbourhood":
+        order = [i for _, i in sorted((scope(i, v), i) for i, v in enumerate(values) if v)]
+        window = max(rule.param or 5, 2)
+        steps = [(order[k], order[k + s]) for s in range(1, window) for k in range(len(order) - s)]
+        return [(min(a, b), max(a, b)) for a, b in steps]
+    keys = [(i, scope(i, k)) for i, k in _reference_keys(values, rule)]
+    return _reference_pairs(keys, rule.max_block_size)
+
+
+def _reference_block(
+    prepared: pd.DataFrame, settings: MatchSettings, sources: list[str] | None
+) -> tuple[set[tuple[int, int]], dict[str, int]]:
+    field = settings.parent_field
+    parents = prepared[field].tolist() if field else None
+    pairs: set[tuple[int, int]] = set()
+    counts: dict[str, int] = {}
+    for rule in settings.blocking:
+        found = _reference_rule(prepared[rule.field].tolist(), rule, parents)
+        if sources is not None:
+            found = [(a, b) for a, b in found if sources[a] != sources[b]]
+        if parents is not None:
+            found = [(a, b) for a, b in found if parents[a] == parents[b]]
+        counts[f"{rule.method}:{rule.field}"] = len(found)
+        pairs.update(found)
+    return pairs, counts
+
+
+def _with_parent(records: pd.DataFrame, field: str) -> pd.DataFrame:
+    # a generated customer set read as children of their country: many parents, big blocks
+    return records.assign(customer_golden_id=records[field])
+
+
+DATA_SETS: dict[str, tuple[Callable[[], pd.DataFrame], Callable[[], MatchSettings]]] = {
+    "seed_customers": (seed_customers, customers),
+    "generated_5k": (lambda: generated_customers(5000), customers),
+    "seed_projects": (seed_projects, projects),
+    "generated_5k_as_children": (
+        lambda: _with_parent(generated_customers(5000), "country"),
+        projects,
+    ),
+}
+
+
+@lru_cache(maxsize=len(DATA_SETS))
+def _prepared(name: str) -> tuple[pd.DataFrame, MatchSettings, pd.DataFrame]:
+    load, settings_of = DATA_SETS[name]
+    records, settings = load(), settings_of()
+    return records, settings, prepare(records, settings)
+
+
+@pytest.mark.parametrize("name", sorted(DATA_SETS))
+@pytest.mark.parametrize("link_only", [False, True])
+def test_blocking_equals_the_plain_reading(name: str, link_only: bool) -> None:
+    records, settings, prepared = _prepared(name)
+    sources = records["source_system"].tolist() if link_only else None
+    found = block(prepared, settings.blocking, sources=sources, parent_field=settings.parent_field)
+    expected, counts = _reference_block(prepared, settings, sources)
+    pairs = list(zip(found.left.tolist(), found.right.tolist(), strict=True))
+    assert pairs == sorted(expected)
+    assert found.pairs_per_rule == counts
+    assert found.left.dtype == found.right.dtype == np.int64
