@@ -8,8 +8,9 @@ Each set is generated once per (n, seed) in its own process and cached as parque
 `.bench-cache/`. Every (size, engine) then runs in a fresh process that loads the file (timed on
 its own), runs the engine (seconds are the engine's alone) and reports its peak RSS, which
 includes the loaded frame. Scores are pairwise precision/recall/F1 after clustering against the
-generator's `entity_id`. Splink at 1M needs ~3.5 min and ~13 GB: it runs only when `--engines`
-names it. `--latency` times `MatchIndex.query` for 1,000 held-out records per size.
+generator's `entity_id`. Splink runs only when `--engines` names it. A child whose resident
+memory passes `--memory-cap-gb` (16 by default; the machine is shared) is stopped and reported.
+`--latency` times `MatchIndex.query` for 1,000 held-out records per size.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import scale_data, scale_engines, scale_latency
 from tests.benchmarks.data import ROOT
+from tests.benchmarks.scale_process import run_capped
 from tests.benchmarks.scale_report import (
     growth_lines,
     latency_table,
@@ -51,23 +55,36 @@ def _child_main(args: argparse.Namespace) -> dict[str, Any]:
     return {**head, **scale_latency.latency(loaded.records, args.model)}
 
 
-def _spawn(stage: str, n: int, seed: int, folder: Path, *extra: str) -> dict[str, Any]:
-    command = [sys.executable, "-m", "tests.benchmarks.scale", "--child", stage]
-    command += ["--sizes", str(n), "--seed", str(seed), "--cache-dir", str(folder), *extra]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        # a child killed for memory leaves no traceback: say how it ended
-        last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-        return {"size": n, "error": last}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+@dataclass(frozen=True)
+class Plan:
+    """What every child of one run shares: the seed, the cache folder, the memory cap."""
+
+    seed: int
+    folder: Path
+    cap_mb: float
+
+    def spawn(self, stage: str, n: int, *extra: str) -> dict[str, Any]:
+        """Run one stage for `n` records in a fresh process; its figures, or an error."""
+        command = [sys.executable, "-m", "tests.benchmarks.scale", "--child", stage, *extra]
+        command += ["--sizes", str(n), "--seed", str(self.seed), "--cache-dir", str(self.folder)]
+        done = run_capped(command, ROOT, self.cap_mb)
+        if done.capped:
+            return {"size": n, "error": f"stopped above the {self.cap_mb:,.0f} MB memory cap"}
+        if done.returncode < 0:
+            # killed (by the kernel's OOM killer, say): no traceback to show
+            return {"size": n, "error": f"killed by {signal.Signals(-done.returncode).name}"}
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            return {"size": n, "error": last}
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
 
 
-def _generate(sizes: Sequence[int], seed: int, folder: Path) -> dict[int, dict[str, Any]]:
+def _generate(sizes: Sequence[int], plan: Plan) -> dict[int, dict[str, Any]]:
     made: dict[int, dict[str, Any]] = {}
     for n in sizes:
-        cached = scale_data.generation(n, seed, folder)
-        figures = _spawn("generate", n, seed, folder) if cached is None else cached
+        cached = scale_data.generation(n, plan.seed, plan.folder)
+        figures = plan.spawn("generate", n) if cached is None else cached
         if "error" in figures:
             raise SystemExit(f"generating {n:,} records failed: {figures['error']}")
         made[n] = {"cached": cached is not None, **figures}
@@ -88,27 +105,27 @@ def _revision() -> str:
     return _git("rev-parse", "--short", "HEAD") + (" + uncommitted matching/" if dirty else "")
 
 
-def _runs(sizes: Sequence[int], engines: Sequence[str], seed: int, folder: Path) -> list[Any]:
+def _runs(sizes: Sequence[int], engines: Sequence[str], plan: Plan) -> list[dict[str, Any]]:
     print("\n".join(run_table([])), flush=True)
     runs = []
     for n in sizes:
         for engine in engines:
-            result = {"engine": engine, **_spawn("dedupe", n, seed, folder, "--engines", engine)}
+            result = {"engine": engine, **plan.spawn("dedupe", n, "--engines", engine)}
             runs.append(result)
             print(run_table([result])[1], flush=True)
     return runs
 
 
-def _latency(sizes: Sequence[int], seed: int, folder: Path) -> list[dict[str, Any]]:
+def _latency(sizes: Sequence[int], plan: Plan) -> list[dict[str, Any]]:
     print("\n" + "\n".join(latency_table([])), flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for n in sizes:
             model = ["--model", str(Path(scratch) / f"model-{n}.json")]
-            row = _spawn("fit", n, seed, folder, *model)
+            row = plan.spawn("fit", n, *model)
             if "error" not in row:
                 fitted = {k: v for k, v in row.items() if k.startswith("fit_")}
-                row = {**_spawn("latency", n, seed, folder, *model), **fitted}
+                row = {**plan.spawn("latency", n, *model), **fitted}
             rows.append(row)
             print(latency_table([row])[1], flush=True)
     return rows
@@ -122,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--cache-dir", type=Path, default=scale_data.CACHE)
+    parser.add_argument(
+        "--memory-cap-gb", type=float, default=16.0, help="stop a child above this resident size"
+    )
     parser.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
     return parser
@@ -141,9 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"sizes {args.sizes}, seed {args.seed}, {os.cpu_count()} cores, at {revision}", flush=True
     )
-    generated = _generate(args.sizes, args.seed, args.cache_dir)
-    runs = _runs(args.sizes, engines, args.seed, args.cache_dir)
-    latency = _latency(args.sizes, args.seed, args.cache_dir) if args.latency else []
+    plan = Plan(args.seed, args.cache_dir, args.memory_cap_gb * 1024)
+    generated = _generate(args.sizes, plan)
+    runs = _runs(args.sizes, engines, plan)
+    latency = _latency(args.sizes, plan) if args.latency else []
     print("\nscaling (peak memory includes the loaded frame)")
     print("\n".join(growth_lines(runs)))
     print("\ntargets")

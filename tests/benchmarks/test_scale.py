@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from seeds import generate_customers
 from tests.benchmarks import scale_data
 from tests.benchmarks.scale_latency import split
+from tests.benchmarks.scale_process import run_capped
 from tests.benchmarks.scale_report import (
     growth_exponent,
     growth_lines,
@@ -137,3 +139,15 @@ def test_cache_round_trip_keeps_every_record_and_the_held_out_tail(tmp_path: Pat
     base, held = split(records, hold_out=50)
     assert (len(base), len(held)) == (150, 50)
     assert held["source_id"].tolist() == records["source_id"].tolist()[150:]
+
+
+def test_a_child_within_the_cap_runs_to_the_end_and_keeps_its_output(tmp_path: Path) -> None:
+    done = run_capped([sys.executable, "-c", "print('figures')"], tmp_path, cap_mb=4096)
+    assert (done.returncode, done.stdout.strip(), done.capped) == (0, "figures", False)
+
+
+def test_a_child_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
+    hog = "import time; block = bytearray(300 * 2**20); time.sleep(30)"
+    done = run_capped([sys.executable, "-c", hog], tmp_path, cap_mb=150)
+    assert done.capped
+    assert done.returncode != 0
