@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from matching.config import (
     BlockingRule,
     ClusterSettings,
@@ -11,7 +13,10 @@ from matching.config import (
     Thresholds,
 )
 from matching.prepare import LEGAL_FORM_SUFFIX
+from matching.scoring import FittedModel
 
+# weights fitted on generated data, for a hub that has none of its own yet
+MODELS_DIR = Path(__file__).resolve().parent / "models"
 NAME_LEVELS = (0.9, 0.75, 0.6, 0.45, 0.3)
 LINK_FLOOR = 0.3
 DATE_DAYS = (3.0, 31.0)
@@ -181,3 +186,10 @@ def preset(name: str) -> MatchSettings:
         return PRESETS[name]()
     except KeyError:
         raise ValueError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}") from None
+
+
+def default_model(name: str) -> FittedModel | None:
+    """The weights a preset starts with before any fit on real data (None: no default)."""
+    preset(name)  # an unknown name is an error, not "no default"
+    path = MODELS_DIR / f"{name}.json"
+    return FittedModel.from_json(path.read_text(encoding="utf-8")) if path.exists() else None

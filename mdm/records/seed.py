@@ -42,11 +42,12 @@ def is_empty(engine: Engine) -> bool:
         return session.exec(select(SourceRecord.id).limit(1)).first() is None
 
 
-def load_seeds(engine: Engine, directory: Path) -> list[SeedFile]:
-    """Ingest every seed file, each in its own unit of work."""
+def load_seeds(engine: Engine, directory: Path, *, resolve: bool = False) -> list[SeedFile]:
+    """Ingest every seed file, each in its own unit of work; matching waits for the batch run
+    that follows a bulk load, unless `resolve`."""
     loaded = []
     for path, entity in seed_files(directory):
         rows = read_csv(path, entity)
         with session_scope(engine, write=True) as session:
-            loaded.append(SeedFile(path, entity, ingest(session, entity, rows)))
+            loaded.append(SeedFile(path, entity, ingest(session, entity, rows, resolve=resolve)))
     return loaded

@@ -47,9 +47,18 @@ class IngestReport:
 
 
 def ingest(
-    session: Session, entity: EntityType, inputs: Sequence[RecordInput], *, snapshot: bool = False
+    session: Session,
+    entity: EntityType,
+    inputs: Sequence[RecordInput],
+    *,
+    snapshot: bool = False,
+    resolve: bool = True,
 ) -> IngestReport:
-    """Ingest rows in one unit of work (flushed, never committed here)."""
+    """Ingest rows in one unit of work (flushed, never committed here).
+
+    With `resolve=False` (a bulk load that `mdm resolve --all` follows) each new record starts
+    as its own golden record and matching waits for the batch run.
+    """
     checked = [(i, item, _check(entity, item)) for i, item in enumerate(inputs)]
     valid = [
         RowToWrite(i, row, item.native, item.origin)
@@ -59,9 +68,9 @@ def ingest(
     # Key order, so concurrent batches lock rows in the same order (no deadlocks); the sort
     # is stable, so repeats of one key keep their input order.
     valid.sort(key=lambda r: (r.row.source_system, r.row.source_id))
-    resolving = has_model(session, entity)
+    resolving = resolve and has_model(session, entity)
     results = write_rows(session, entity, valid, own_goldens=not resolving) if valid else []
-    results = _resolve(session, entity, results)
+    results = _resolve(session, entity, results, match=resolving)
     results += [
         _quarantined(session, entity, i, item, row)
         for i, item, row in checked
@@ -84,19 +93,19 @@ def upsert(
     """Create, version or leave alone the record under one row's key."""
     resolving = has_model(session, entity)
     results = write_rows(session, entity, [RowToWrite(0, row, native)], own_goldens=not resolving)
-    (result,) = _resolve(session, entity, results)
+    (result,) = _resolve(session, entity, results, match=resolving)
     publish(session, entity, _golden_changes([result], created=not resolving))
     return result
 
 
 def _resolve(
-    session: Session, entity: EntityType, results: list[RecordResult]
+    session: Session, entity: EntityType, results: list[RecordResult], *, match: bool
 ) -> list[RecordResult]:
     """Match what changed against its neighbourhood; report the golden ids it ends in."""
     changed = [r for r in results if r.result in ("created", "updated") and r.record_id]
     touched = {r.record_id for r in changed if not r.deleted and r.record_id}
     deleted = {r.record_id for r in changed if r.deleted and r.record_id}
-    assigned = resolve_records(session, entity, touched, deleted)
+    assigned = resolve_records(session, entity, touched, deleted, match=match)
     orphans = [
         r.record_id
         for r in changed
@@ -186,7 +195,8 @@ def _delete_missing(
         missing += [(system, sid) for sid in session.exec(query) if sid not in ids]
     # The same path as a deletion row: locked, versioned, keys dropped, golden record told.
     rows = [RowToWrite(-1, bare_deletion(entity, system, sid)) for system, sid in missing]
-    results = _resolve(session, entity, write_rows(session, entity, rows)) if rows else []
+    written = write_rows(session, entity, rows) if rows else []
+    results = _resolve(session, entity, written, match=True) if rows else []
     changes = [
         Change(
             r.golden_id,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from matching.config import MatchSettings
 from matching.batch.pipeline import dedupe_batch
+from matching.config import MatchSettings
 from matching.pipeline import Constraints, RecordKey
 from matching.scoring import FittedModel
 from mdm.db import session_scope

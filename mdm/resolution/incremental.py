@@ -25,22 +25,28 @@ from mdm.resolution.modelstore import active_model
 
 
 def has_model(session: Session, entity: EntityType) -> bool:
-    """True once a model version is stored; until then each record is its own golden record."""
+    """True when records are resolved as they arrive (a stored model or the preset's default)."""
     return active_model(session, entity)[1] is not None
 
 
 def resolve_records(
-    session: Session, entity: EntityType, touched: Iterable[int], deleted: Iterable[int] = ()
+    session: Session,
+    entity: EntityType,
+    touched: Iterable[int],
+    deleted: Iterable[int] = (),
+    *,
+    match: bool = True,
 ) -> dict[int, str]:
     """Resolve touched records against their neighbourhood; the golden id of every record seen.
 
-    Customer records that change golden record take their contracts and projects along.
+    Customer records that change golden record take their contracts and projects along. With
+    `match=False` only the blocking keys are kept up to date (matching is left to a batch run).
     """
     settings, model, _version = active_model(session, entity)
     drop_keys(session, list(deleted))
     records = load_frame(session, entity, touched)
     keys = store_keys(session, entity, records, settings)
-    if model is None or not records.record_ids:
+    if not match or model is None or not records.record_ids:
         return {}
     _lock(session, entity, keys)
     near = neighbours(session, entity, keys, settings) | set(records.record_ids)

@@ -1,4 +1,5 @@
-"""The model version the hub resolves with: preset defaults until a fit is stored."""
+"""The model version the hub resolves with: the preset's default weights (version 0) until a
+fit is stored."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from matching.config import MatchSettings
-from matching.presets import preset
+from matching.presets import default_model, preset
 from matching.scoring import FittedModel
 from mdm.entities import EntityType
 from mdm.resolution.models import ModelVersion
@@ -20,13 +21,14 @@ def settings_for(entity: EntityType) -> MatchSettings:
 def active_model(
     session: Session, entity: EntityType
 ) -> tuple[MatchSettings, FittedModel | None, int]:
-    """Settings, fitted model (None until one is stored) and version number in force."""
+    """Settings, fitted model and version number in force (0: the preset's default weights;
+    None only for a preset that ships none)."""
     query = select(ModelVersion).where(
         col(ModelVersion.entity_type) == entity.value, col(ModelVersion.active)
     )
     stored = session.exec(query).first()
     if stored is None or stored.model is None:
-        return settings_for(entity), None, 0
+        return settings_for(entity), default_model(entity.plural), 0
     return (
         MatchSettings.from_dict(stored.settings),
         FittedModel.from_json(stored.model),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching.config import ComparisonSpec, MatchSettings
-from matching.presets import PRESETS, preset
+from matching.presets import PRESETS, default_model, preset
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -55,3 +55,19 @@ def test_link_floor_vetoes_looser_levels_and_else_but_never_null(
 ) -> None:
     spec = ComparisonSpec("name", "name", "name", (0.9, 0.5), link_floor=floor)
     assert spec.vetoed_levels() == vetoed
+
+
+@pytest.mark.parametrize("name", ["customers", "projects", "contracts"])
+def test_each_hub_preset_ships_default_weights_for_its_comparisons(name: str) -> None:
+    model = default_model(name)
+    assert model is not None
+    settings = preset(name)
+    assert model.comparisons == tuple(c.name for c in settings.comparisons)
+    assert [len(m) for m in model.m] == [c.n_levels for c in settings.comparisons]
+    assert 0 < model.prior < 1
+
+
+def test_a_preset_without_default_weights_says_none_and_an_unknown_one_fails() -> None:
+    assert default_model("people") is None
+    with pytest.raises(ValueError, match="unknown preset"):
+        default_model("planets")

@@ -59,7 +59,7 @@ ROWS = [
 
 def _load(engine: Engine, rows: list[dict[str, Any]]) -> None:
     with session_scope(engine, write=True) as session:
-        ingest(session, C, [RecordInput(r) for r in rows])
+        ingest(session, C, [RecordInput(r) for r in rows], resolve=False)
 
 
 def _resolve(engine: Engine, refit: bool = True) -> None:

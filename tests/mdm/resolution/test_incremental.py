@@ -179,3 +179,22 @@ def test_four_processes_ingesting_one_customer_leave_one_golden_record(
         process.join(timeout=180)
     assert [p.exitcode for p in processes] == [0, 0, 0, 0]
     assert len({golden_of(engine, f"proc{i}", "79") for i in range(4)}) == 1
+
+
+def test_an_empty_hub_resolves_arrivals_with_the_presets_default_weights(engine: Engine) -> None:
+    first = _ingest(engine, ROWS[:1])[0]
+    joined = _ingest(engine, [ROWS[1], ROWS[3]])
+    assert joined[0] == first  # the same tax id, name and phone: one customer
+    assert joined[1] != first
+    with session_scope(engine) as session:
+        assert session.exec(select(ModelVersion)).first() is None  # nothing fitted, nothing stored
+
+
+def test_a_bulk_load_can_leave_matching_to_the_batch_run(engine: Engine) -> None:
+    with session_scope(engine, write=True) as session:
+        report = ingest(session, C, [RecordInput(r) for r in ROWS[:2]], resolve=False)
+    goldens = [r.golden_id for r in report.results]
+    assert len(set(goldens)) == 2
+    with session_scope(engine, write=True) as session:
+        resolve_all(session, C)
+    assert golden_of(engine, "crm", "1") == golden_of(engine, "erp", "1")
