@@ -45,8 +45,11 @@ def _domain(raw: str) -> str | None:
 
 def _phone(raw: str, country: str | None) -> str | None:
     # without a country a national number cannot be put in E.164; its digits still compare
+    e164 = normalize_phone(raw, country)
+    if e164 is not None:
+        return e164
     digits = _DIGITS.sub("", raw)
-    return normalize_phone(raw, country) or (digits if len(digits) >= 7 else None)
+    return digits if len(digits) >= 7 else None
 
 
 def _identifier(raw: str) -> str | None:

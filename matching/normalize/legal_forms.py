@@ -181,24 +181,40 @@ def _short_spellings() -> dict[str, str]:
     return {s[0]: code for s, code in spelling_index().items() if len(s) == 1 and len(s[0]) >= 3}
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1)
+def _long_spellings_near() -> dict[int, tuple[tuple[str, str], ...]]:
+    # by word length: the long spellings at most one letter longer or shorter, in table order
+    spellings = _long_spellings().items()
+    lengths = {len(spelling) + step for spelling, _ in spellings for step in (-1, 0, 1)}
+    return {
+        length: tuple((s, code) for s, code in spellings if abs(len(s) - length) <= 1)
+        for length in lengths
+    }
+
+
+_DOUBLED = re.compile(r"(.)\1")
+
+
+@lru_cache(maxsize=65536)
 def _typo_of(word: str) -> str | None:
     """The code of the legal form `word` misspells by one keystroke ("Incorported", "Ltdd")."""
     if word in _NOT_TYPOS:
         return None
     if len(word) < 6:
         # Short forms only with a doubled letter: a swap turns "Corp" into "crop", "SpA" into "SAP".
-        undoubled = re.sub(r"(.)\1", r"\1", word)
+        undoubled = _DOUBLED.sub(r"\1", word)
         return _short_spellings().get(undoubled) if undoubled != word else None
-    if sum(ch.isalpha() for ch in word) < 5:
+    if sum(map(str.isalpha, word)) < 5:
         return None
-    for spelling, code in _long_spellings().items():
-        if (
-            abs(len(spelling) - len(word)) <= 1
-            and OSA.distance(spelling, word, score_cutoff=1) <= 1
-        ):
+    for spelling, code in _long_spellings_near().get(len(word), ()):
+        if OSA.distance(spelling, word, score_cutoff=1) <= 1:
             return code
     return None
+
+
+def could_end_legal_form(word: str) -> bool:
+    """Whether a legal form, or a one-keystroke typo of one, can end with `word`."""
+    return word in _last_words() or _typo_of(word) is not None
 
 
 @lru_cache(maxsize=1)

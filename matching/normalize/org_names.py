@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 
 from matching.normalize.aliases import BARE_REGIONS, REGION_GUARDS, canonical_token
-from matching.normalize.legal_forms import match_suffix, spelling_index
+from matching.normalize.legal_forms import could_end_legal_form, match_suffix, spelling_index
 from matching.normalize.non_latin import non_latin_words
 from matching.normalize.regions import could_end_region, place_label, region_label
-from matching.normalize.text import collapse_digraphs, squash, to_ascii
+from matching.normalize.text import collapse_digraphs, to_ascii
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,10 @@ _PREFIX_FORMS = {
     ("pao",): "oao",
     ("tov",): "tov",
 }
+_PREFIX_FORMS_BY_FIRST_WORD = {
+    first: [(prefix, code) for prefix, code in _PREFIX_FORMS.items() if prefix[0] == first]
+    for first in {prefix[0] for prefix in _PREFIX_FORMS}
+}
 _ARTICLES = frozenset({"the"})
 # A company's status written after its name ("Acme GmbH i.L.", "Acme Ltd (in liquidation)"),
 # and the profession German law makes firms state ("KPMG AG Wirtschaftsprüfungsgesellschaft").
@@ -57,23 +62,33 @@ _STATUS_SUFFIXES = frozenset(
     }
 )
 _CONJUNCTIONS = frozenset({"and"})
+# Last words of the suffixes peeled by a plain word match (legal forms and regions aside).
+_PEELED_LAST_WORDS = _ARTICLES | _CONJUNCTIONS | {suffix[-1] for suffix in _STATUS_SUFFIXES}
 
 _INITIALISM = re.compile(r"\b[a-z](?:\s?[./]\s?[a-z]\b)+\.?")
+_INITIALISM_PUNCTUATION = re.compile(r"[\s./]")
 _WEB_SUFFIX = re.compile(r"(?<=[a-z0-9])\.(?:com|net|org|io)\b")
 # "&" between one- or two-letter words is part of an initialism (AT&T, P&G, "M & S").
 _INITIALISM_AMPERSAND = re.compile(r"\b([a-z0-9]{1,2})\s*&\s*([a-z0-9]{1,2})\b")
 _APOSTROPHE = re.compile(r"[`'\"]")
 _SEGMENT_BREAK = re.compile(r"\s+-+\s*|\s*-+\s+|[,;:()\[\]{}|/\\]")
+# Characters each step needs before it can change anything: most names skip most steps.
+_BREAK_CHARACTER = re.compile(r"[-,;:()\[\]{}|/\\]")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 # "Acme Inc. d/b/a Foo", "Acme Ltd (formerly Bar Ltd)": the name before the marker is the one.
 _OTHER_NAME_MARKERS = frozenset({"dba", "fka", "aka", "ta", "formerly", "vormals", "ehemals"})
 _OTHER_NAME_PHRASES = (("trading", "as"), ("doing", "business", "as"), ("also", "known", "as"))
+_OTHER_NAME_WORDS = _OTHER_NAME_MARKERS | {phrase[0] for phrase in _OTHER_NAME_PHRASES}
 
 
 def _cut_other_names(segments: list[list[str]]) -> list[list[str]]:
     kept: list[list[str]] = []
     for segment in segments:
+        if _OTHER_NAME_WORDS.isdisjoint(segment):
+            kept.append(segment)
+            continue
         for i, token in enumerate(segment):
             phrase = any(tuple(segment[i : i + len(p)]) == p for p in _OTHER_NAME_PHRASES)
             if (token in _OTHER_NAME_MARKERS or phrase) and (kept or i > 0):
@@ -85,12 +100,18 @@ def _cut_other_names(segments: list[list[str]]) -> list[list[str]]:
 def _prepare(raw: str) -> list[list[str]]:
     """Fold `raw` into segments (split at commas, brackets, spaced dashes) of word tokens."""
     text = to_ascii(raw)
-    text = _WEB_SUFFIX.sub("", text)
-    text = _INITIALISM_AMPERSAND.sub(r"\1\2", text)  # AT&T -> att, "P & G" -> pg
-    text = text.replace("&", " and ")  # Johnson&Johnson = Johnson & Johnson
-    text = _APOSTROPHE.sub("", text)  # McDonald's -> mcdonalds
-    text = _INITIALISM.sub(lambda m: re.sub(r"[\s./]", "", m.group(0)), text)
-    segments = [squash(part).split() for part in _SEGMENT_BREAK.split(text)]
+    if "." in text:
+        text = _WEB_SUFFIX.sub("", text)
+    if "&" in text:
+        text = _INITIALISM_AMPERSAND.sub(r"\1\2", text)  # AT&T -> att, "P & G" -> pg
+        text = text.replace("&", " and ")  # Johnson&Johnson = Johnson & Johnson
+    if "'" in text or '"' in text or "`" in text:
+        text = _APOSTROPHE.sub("", text)  # McDonald's -> mcdonalds
+    if "." in text or "/" in text:
+        text = _INITIALISM.sub(lambda m: _INITIALISM_PUNCTUATION.sub("", m.group(0)), text)
+    parts = _SEGMENT_BREAK.split(text) if _BREAK_CHARACTER.search(text) else [text]
+    # the runs of letters and digits: what `squash(part).split()` keeps
+    segments = [_WORD.findall(part) for part in parts]
     return _cut_other_names([segment for segment in segments if segment])
 
 
@@ -106,13 +127,9 @@ class _Parts:
     """Mutable working state of one name while suffixes are peeled off."""
 
     def __init__(self, segments: list[list[str]]) -> None:
-        self.tokens: list[str] = [t for segment in segments for t in segment]
+        self.tokens: list[str] = list(chain.from_iterable(segments))
         # Token positions where a segment after a comma, bracket or spaced dash begins.
-        self.starts: set[int] = set()
-        position = 0
-        for segment in segments[:-1]:
-            position += len(segment)
-            self.starts.add(position)
+        self.starts: set[int] = set(accumulate(map(len, segments[:-1])))
         self.legal_form: str | None = None
         self.region: str | None = None
 
@@ -180,16 +197,31 @@ class _Parts:
     def peel_prefix(self) -> None:
         if len(self.tokens) > 1 and self.tokens[0] in _ARTICLES:
             self.drop_head(1)
-        for prefix, code in _PREFIX_FORMS.items():
+        for prefix, code in _PREFIX_FORMS_BY_FIRST_WORD.get(self.tokens[0], ()):
             if len(self.tokens) > len(prefix) and tuple(self.tokens[: len(prefix)]) == prefix:
                 self.drop_head(len(prefix))
                 self.legal_form = self.legal_form or code
                 return
 
+    def quiet(self) -> bool:
+        """Whether no suffix step below can apply: a cheap look at the last three tokens."""
+        tokens = self.tokens
+        if len(tokens) < 2:
+            return True
+        last = tokens[-1]
+        return not (
+            last in _PEELED_LAST_WORDS
+            or could_end_region(last)
+            or could_end_legal_form(last)
+            # a place after a legal form ends in one or two words
+            or could_end_legal_form(tokens[-2])
+            or (len(tokens) > 2 and could_end_legal_form(tokens[-3]))
+        )
+
     def peel(self) -> None:
         if len(self.tokens) > 1 and self.tokens[0] in _ARTICLES:
             self.drop_head(1)
-        while (
+        while not self.quiet() and (
             self.peel_region()
             or self.peel_legal_form()
             or self.peel_status()

@@ -96,6 +96,8 @@ def fold_text(raw: str | None) -> str:
 
 def collapse_digraphs(token: str) -> str:
     """Fold German "ae"/"oe"/"ue" transliterations inside a word to "a"/"o"/"u"."""
+    if "ae" not in token and "oe" not in token and "ue" not in token:  # most words
+        return token
     previous = None
     while previous != token:
         previous, token = token, _DIGRAPH.sub(lambda m: m.group(0)[0], token)
