@@ -69,7 +69,8 @@ class Plan:
         command += ["--sizes", str(n), "--seed", str(self.seed), "--cache-dir", str(self.folder)]
         done = run_capped(command, ROOT, self.cap_mb)
         if done.capped:
-            return {"size": n, "error": f"stopped above the {self.cap_mb:,.0f} MB memory cap"}
+            cap = f"{self.cap_mb:,.0f} MB memory cap"
+            return {"size": n, "error": f"stopped above the {cap} after {done.seconds:.0f} s"}
         if done.returncode < 0:
             # killed (by the kernel's OOM killer, say): no traceback to show
             return {"size": n, "error": f"killed by {signal.Signals(-done.returncode).name}"}

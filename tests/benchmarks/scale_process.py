@@ -19,12 +19,13 @@ POLL_SECONDS = 0.25
 
 @dataclass(frozen=True)
 class Finished:
-    """How a child ended: exit status, its output, and whether the cap stopped it."""
+    """How a child ended: exit status, its output, whether the cap stopped it, its wall time."""
 
     returncode: int
     stdout: str
     stderr: str
     capped: bool
+    seconds: float
 
 
 def rss_mb(pid: int) -> float:
@@ -43,6 +44,7 @@ def run_capped(command: Sequence[str], cwd: Path, cap_mb: float) -> Finished:
     """Run `command` to the end, or stop it once its resident memory passes `cap_mb`."""
     # files, not pipes: a chatty child can never block on a full pipe while we poll
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
         capped = False
         while child.poll() is None:
@@ -50,6 +52,7 @@ def run_capped(command: Sequence[str], cwd: Path, cap_mb: float) -> Finished:
                 child.kill()
                 capped = True
             time.sleep(POLL_SECONDS)
+        seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        return Finished(child.wait(), out.read(), err.read(), capped)
+        return Finished(child.wait(), out.read(), err.read(), capped, seconds)

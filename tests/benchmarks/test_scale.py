@@ -109,6 +109,18 @@ def test_targets_pass_and_fail_on_the_measured_figures() -> None:
     assert target_lines(runs[:2], []) == ["(targets are judged at 1M with the batch path)"]
 
 
+def test_splink_that_did_not_finish_at_1m_is_named_with_its_error() -> None:
+    runs = [
+        _run("ours", 1_000_000, 50.0, 3000.0),
+        {"engine": "splink", "size": 1_000_000, "error": "stopped above the cap after 300 s"},
+    ]
+    lines = target_lines(runs, [])
+    assert lines[2] == (
+        "[pass] faster and leaner than Splink at 1M:"
+        " Splink did not finish: stopped above the cap after 300 s"
+    )
+
+
 def test_latency_table_formats_quantiles_in_milliseconds() -> None:
     row = {
         "size": 10_000,
@@ -151,3 +163,4 @@ def test_a_child_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
     done = run_capped([sys.executable, "-c", hog], tmp_path, cap_mb=150)
     assert done.capped
     assert done.returncode != 0
+    assert 0 < done.seconds < 30
