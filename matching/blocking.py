@@ -141,7 +141,9 @@ def window_of(rule: BlockingRule) -> int:
     return max(rule.param or DEFAULT_WINDOW, 2)
 
 
-def _factorize(values: Values | list[str], sort: bool = False) -> tuple[IntArray, list[str]]:
+def _factorize(
+    values: Values | list[str] | list[str | None], sort: bool = False
+) -> tuple[IntArray, list[str]]:
     """Codes per value (-1 for a missing one) and the distinct values."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=sort)
     return codes.astype(np.int64), list(uniques)
@@ -170,15 +172,24 @@ def _unit_keys(unit: IntArray, key: IntArray, names: list[str]) -> _UnitKeys:
 
 
 class Column:
-    """One prepared column, factorized once and shared by every rule on the field."""
+    """One prepared column, factorized once and shared by every rule on the field.
 
-    def __init__(self, values: Values) -> None:
-        codes, self.uniques = _factorize(values)
-        if "" in self.uniques:
+    `uniques[codes[i]]` is row i's value (code -1: missing); the uniques are distinct.
+    """
+
+    def __init__(self, codes: IntArray, uniques: list[str]) -> None:
+        codes = np.asarray(codes, np.int64)
+        if "" in uniques:
             # an empty value is a missing one: no keys, no place in the sort order
-            codes[codes == self.uniques.index("")] = -1
+            codes = np.where(codes == uniques.index(""), -1, codes)
         self.codes = codes
+        self.uniques = uniques
         self._tokens: _UnitKeys | None = None
+
+    @classmethod
+    def of(cls, values: Values | list[str | None]) -> Column:
+        """Factorize a column of values."""
+        return cls(*_factorize(values))
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -283,7 +294,7 @@ def sorted_order(column: Column, parents: Values | None = None) -> IntArray:
             sort_value(column.uniques[c] if c >= 0 else None, p, True)
             for c, p in zip(column.codes.tolist(), parents, strict=True)
         ]
-        column = Column(np.array(values, dtype=object))
+        column = Column.of(values)
     # Python's own string order, as a plain sort of the values would give
     ranks = np.empty(len(column.uniques), np.int64)
     ranks[sorted(range(len(column.uniques)), key=column.uniques.__getitem__)] = np.arange(
@@ -342,7 +353,7 @@ def block(
     columns: dict[str, Column] = {}
     for rule in rules:
         if rule.field not in columns:
-            columns[rule.field] = Column(prepared[rule.field].to_numpy(dtype=object))
+            columns[rule.field] = Column.of(prepared[rule.field].to_numpy(dtype=object))
         left, right = _rule_pairs(columns[rule.field], rule, parents)
         if codes is not None:
             keep = codes[left] != codes[right]
