@@ -84,10 +84,13 @@ class _Linkage:
         pairs = self.size[a] * self.size[b]
         return (-self.mass[a][b] / pairs, -self.weight[a][b] / pairs, min(a, b), max(a, b))
 
-    def merge(self, a: int, b: int) -> int:
+    def merge(self, a: int, b: int) -> tuple[int, set[int]]:
+        """Join two groups; the surviving id and the groups the merged-away one had mass with
+        (every pair whose mass or id the merge changes)."""
         keep = self.uf.union(a, b)
         gone = b if keep == a else a
         self.size[keep] += self.size.pop(gone)
+        touched = set(self.mass.get(gone, {}))
         for table in (self.links, self.cannot):
             for other in table.pop(gone, set()):
                 table[other].discard(gone)
@@ -101,22 +104,35 @@ class _Linkage:
                     table_[keep][other] += value
                     table_[other][keep] += value
         self.links[keep].discard(keep)
-        return keep
+        return keep, touched
 
 
 def _average_linkage(state: _Linkage, min_support: float) -> None:
+    """Merge the best-supported linked pair of groups first, until none qualifies.
+
+    The heap holds, for every linked pair, its current key or an older, better one: a group
+    that grows without new mass towards a neighbour only loses support, so that pair is
+    re-queued when its old entry comes up, and only the pairs the merged-away group had mass
+    with (whose mass or id changed) are queued at once. The order of merges is that of re-queueing every
+    neighbour after each merge, at a fraction of the work on large components.
+    """
     heap = [state.key(a, b) for a in state.links for b in state.links[a] if a < b]
     heapq.heapify(heap)
     while heap:
         entry = heapq.heappop(heap)
         a, b = entry[2], entry[3]
-        if a not in state.size or b not in state.size or entry != state.key(a, b):
-            continue  # stale: one side merged since this entry was pushed
+        if a not in state.size or b not in state.size:
+            continue  # a side merged away: the pair was queued again under the survivor
+        current = state.key(a, b)
+        if entry != current:
+            heapq.heappush(heap, current)  # its support fell since: its turn comes later
+            continue
         if -entry[0] < min_support or b in state.cannot[a]:
             continue
-        keep = state.merge(a, b)
-        for other in state.links[keep]:
-            heapq.heappush(heap, state.key(keep, other))
+        keep, moved = state.merge(a, b)
+        for other in moved:
+            if other in state.links[keep]:
+                heapq.heappush(heap, state.key(keep, other))
 
 
 def cluster(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +37,8 @@ from matching.scoring import (
 IntArray = npt.NDArray[np.int64]
 RecordKey = tuple[str, str]  # (source_system, source_id)
 KEY_COLUMNS = ("source_system", "source_id")
+# by how many thresholds a pair's probability clears
+DECISIONS = ("distinct", "review", "link")
 # a vetoed pair keeps at most this probability: enough for review, never an auto-link
 VETO_PROBABILITY = 0.5
 
@@ -187,24 +190,23 @@ def explain(
 ) -> pd.DataFrame:
     """One row per pair: ids, weight, probability, decision, rule, each level and its weight."""
     th = settings.thresholds
-    decision = np.where(
-        scored.prob >= th.upper, "link", np.where(scored.prob >= th.lower, "review", "distinct")
-    )
-    frame = pd.DataFrame(
-        {
-            "source_system_l": [keys[i][0] for i in left.tolist()],
-            "source_id_l": [keys[i][1] for i in left.tolist()],
-            "source_system_r": [keys[i][0] for i in right.tolist()],
-            "source_id_r": [keys[i][1] for i in right.tolist()],
-            "match_weight": np.round(scored.total, 3),
-            "probability": np.round(scored.prob, 5),
-            "decision": decision,
-            "rule": np.array(RULE_NAMES, dtype=object)[scored.rule],
-        }
-    )
+    band = (scored.prob >= th.lower).astype(np.int8) + (scored.prob >= th.upper)
+    systems = np.array([k[0] for k in keys], dtype=object)
+    ids = np.array([k[1] for k in keys], dtype=object)
+    columns: dict[str, Any] = {
+        "source_system_l": systems[left],
+        "source_id_l": ids[left],
+        "source_system_r": systems[right],
+        "source_id_r": ids[right],
+        "match_weight": np.round(scored.total, 3),
+        "probability": np.round(scored.prob, 5),
+        "decision": np.array(DECISIONS, dtype=object)[band],
+        "rule": np.array(RULE_NAMES, dtype=object)[scored.rule],
+    }
     for c, spec in enumerate(settings.comparisons):
-        frame[spec.name] = np.array(spec.level_labels(), dtype=object)[scored.levels[:, c]]
-        frame[f"{spec.name}_weight"] = np.round(scored.weights[:, c], 3)
+        columns[spec.name] = np.array(spec.level_labels(), dtype=object)[scored.levels[:, c]]
+        columns[f"{spec.name}_weight"] = np.round(scored.weights[:, c], 3)
+    frame = pd.DataFrame(columns)
     return frame
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from matching.batch.cluster import fast_cluster
 from matching.batch.columns import Column, prepared_columns
 from matching.batch.compare import comparison_levels, name_tokens
+from matching.batch.names import NameTokens
 from matching.batch.rules import tax_country_codes, tax_id_rules
 from matching.blocking import block
 from matching.compare import LevelArray
@@ -40,20 +41,32 @@ FloatArray = npt.NDArray[np.float64]
 SCORE_CHUNK = 1_000_000
 
 
+def token_tables(columns: dict[str, Column], settings: MatchSettings) -> dict[str, NameTokens]:
+    """The token table of every field a name comparison reads (built once, used twice)."""
+    fields = {spec.field for spec in settings.comparisons if spec.kind == "name"}
+    return {f: name_tokens(columns[f].codes, columns[f].values) for f in sorted(fields)}
+
+
 def compare_all(
     columns: dict[str, Column],
     settings: MatchSettings,
-    left: IntArray,
-    right: IntArray,
+    pairs: tuple[IntArray, IntArray],
+    tokens: dict[str, NameTokens],
     workers: int,
 ) -> LevelArray:
     """Level matrix (pairs x comparisons), like `matching.compare.compare`."""
+    left, right = pairs
     out = np.zeros((len(left), len(settings.comparisons)), np.int8)
     for c, spec in enumerate(settings.comparisons):
         column = columns[spec.field]
-        tokens = name_tokens(column.codes, column.values) if spec.kind == "name" else None
         out[:, c] = comparison_levels(
-            spec, column.codes, column.values, left, right, tokens=tokens, workers=workers
+            spec,
+            column.codes,
+            column.values,
+            left,
+            right,
+            tokens=tokens.get(spec.field) if spec.kind == "name" else None,
+            workers=workers,
         )
     return out
 
@@ -83,11 +96,12 @@ def _fit(
     settings: MatchSettings,
     levels: LevelArray,
     sources: list[str] | None,
+    tokens: dict[str, NameTokens],
     workers: int,
 ) -> FittedModel:
     n = len(next(iter(columns.values())).codes)
-    rl, rr = random_pairs(n, settings.em.random_pairs, settings.em.seed, sources)
-    random_levels = compare_all(columns, settings, rl, rr, workers)
+    random = random_pairs(n, settings.em.random_pairs, settings.em.seed, sources)
+    random_levels = compare_all(columns, settings, random, tokens, workers)
     share = len(levels) / max(total_pairs(n, sources), 1.0)
     # EM runs once per distinct level pattern, so every candidate pair can take part
     return fit_em(settings, levels, random_levels, min(share, 1.0))
@@ -142,9 +156,10 @@ def dedupe_batch(
     must = _pairs_of(keys, constraints.must_link)
     cannot = _pairs_of(keys, constraints.cannot_link)
     left, right = _with_pairs(cands.left, cands.right, must)
-    levels = compare_all(columns, settings, left, right, workers)
+    tokens = token_tables(columns, settings)
+    levels = compare_all(columns, settings, (left, right), tokens, workers)
     if model is None:
-        model = _fit(columns, settings, levels, sources, workers)
+        model = _fit(columns, settings, levels, sources, tokens, workers)
     rule = _rules(columns, settings, left, right, workers)
     total, prob = _score(settings, model, levels, rule)
     _constrain(left, right, n, must, (prob, rule, 1.0, MUST_LINK))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.clustering import ConstraintConflict, UnionFind, cluster
+import matching.clustering as clustering_module
+from matching.clustering import ConstraintConflict, UnionFind, _Linkage, cluster
 
 UPPER = 0.9
 
@@ -208,3 +211,39 @@ def test_record_sure_of_two_rival_groups_joins_the_one_with_more_evidence() -> N
         weights=np.array([w for *_, w in pairs]),
     )
     assert _partition(labels) == [frozenset({0, 3, 4}), frozenset({1, 2})]
+
+
+def _eager_average_linkage(state: _Linkage, min_support: float) -> None:
+    """The plain reading: after every merge, queue the survivor with each linked group."""
+    heap = [state.key(a, b) for a in state.links for b in state.links[a] if a < b]
+    heapq.heapify(heap)
+    while heap:
+        entry = heapq.heappop(heap)
+        a, b = entry[2], entry[3]
+        if a not in state.size or b not in state.size or entry != state.key(a, b):
+            continue
+        if -entry[0] < min_support or b in state.cannot[a]:
+            continue
+        keep, _ = state.merge(a, b)
+        for other in state.links[keep]:
+            heapq.heappush(heap, state.key(keep, other))
+
+
+@given(graphs(), st.sampled_from([0.0, 0.3, 0.5, 0.8]), st.booleans())
+def test_lazy_requeueing_merges_exactly_like_requeueing_everything(
+    graph: tuple[int, list[tuple[int, int, float]]], min_support: float, saturated: bool
+) -> None:
+    n, edges = graph
+    if saturated:  # many exact ties: probability 1 everywhere a pair links
+        edges = [(a, b, 1.0 if p >= UPPER else p) for a, b, p in edges]
+    left = np.array([min(a, b) for a, b, _ in edges], np.int64)
+    right = np.array([max(a, b) for a, b, _ in edges], np.int64)
+    prob = np.array([p for _, _, p in edges], np.float64)
+    expected = clustering_module._average_linkage
+    try:
+        clustering_module._average_linkage = _eager_average_linkage  # type: ignore[assignment]
+        eager = cluster(n, left, right, prob, UPPER, min_support=min_support)
+    finally:
+        clustering_module._average_linkage = expected
+    lazy = cluster(n, left, right, prob, UPPER, min_support=min_support)
+    assert _partition(lazy) == _partition(eager)
