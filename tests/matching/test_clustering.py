@@ -241,7 +241,7 @@ def test_lazy_requeueing_merges_exactly_like_requeueing_everything(
     prob = np.array([p for _, _, p in edges], np.float64)
     expected = clustering_module._average_linkage
     try:
-        clustering_module._average_linkage = _eager_average_linkage  # type: ignore[assignment]
+        clustering_module._average_linkage = _eager_average_linkage
         eager = cluster(n, left, right, prob, UPPER, min_support=min_support)
     finally:
         clustering_module._average_linkage = expected
