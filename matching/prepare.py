@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -37,15 +38,21 @@ def clean_raw(value: object) -> str | None:
     return text or None
 
 
-def _domain(raw: str) -> str | None:
+Read = Callable[[str | None], str | None]
+ReadIn = Callable[[str | None, str | None], str | None]
+
+
+def _domain(
+    raw: str, email: Read = normalize_email_domain, website: Read = normalize_website_domain
+) -> str | None:
     # an e-mail at a free-mail provider says nothing about the organisation
-    domain = normalize_email_domain(raw) if "@" in raw else normalize_website_domain(raw)
+    domain = email(raw) if "@" in raw else website(raw)
     return None if domain is None or is_free_mail_domain(domain) else domain
 
 
-def _phone(raw: str, country: str | None) -> str | None:
+def _phone(raw: str, country: str | None, read: ReadIn = normalize_phone) -> str | None:
     # without a country a national number cannot be put in E.164; its digits still compare
-    e164 = normalize_phone(raw, country)
+    e164 = read(raw, country)
     if e164 is not None:
         return e164
     digits = _DIGITS.sub("", raw)
@@ -96,6 +103,26 @@ IN_COUNTRY: dict[str, Callable[[str, str | None], str | None]] = {
     "phone": _phone,
     "postcode": normalize_postcode,
     "tax_id": normalize_tax_id,
+}
+
+
+def _uncached(convert: Callable[..., str | None]) -> Callable[..., str | None]:
+    return getattr(convert, "__wrapped__", convert)  # functools caches keep the original here
+
+
+# The same standardizers without their caches, for callers that pass each value once (the batch
+# path standardizes distinct values): there a cache only costs its upkeep, a microsecond a value.
+SIMPLE_ONCE: dict[str, Callable[[str], str | None]] = {
+    **{name: _uncached(convert) for name, convert in SIMPLE.items()},
+    "domain": partial(
+        _domain,
+        email=_uncached(normalize_email_domain),
+        website=_uncached(normalize_website_domain),
+    ),
+}
+IN_COUNTRY_ONCE: dict[str, Callable[[str, str | None], str | None]] = {
+    **{name: _uncached(read) for name, read in IN_COUNTRY.items()},
+    "phone": partial(_phone, read=_uncached(normalize_phone)),
 }
 
 

@@ -10,10 +10,13 @@ split into chunks for a process pool, so every core works. `Prepared.to_frame()`
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -22,7 +25,7 @@ import pandas as pd
 
 from matching.config import FieldSpec, MatchSettings
 from matching.normalize import local_legal_form, normalize_org_name
-from matching.prepare import IN_COUNTRY, LEGAL_FORM_SUFFIX, SIMPLE, clean_raw
+from matching.prepare import IN_COUNTRY, IN_COUNTRY_ONCE, LEGAL_FORM_SUFFIX, SIMPLE_ONCE, clean_raw
 
 IntArray = npt.NDArray[np.int64]
 # Below this many distinct values in all, a pool costs more than it saves.
@@ -62,6 +65,9 @@ class Prepared:
         return pd.DataFrame(data, index=range(self.size), dtype=object)
 
 
+# --- running the standardizers -------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Job:
     """Distinct inputs of one standardizer; `countries` is set for country-dependent ones."""
@@ -72,91 +78,156 @@ class _Job:
 
 
 def _org_name(raw: str) -> tuple[str | None, str | None]:
-    name = normalize_org_name(raw)
+    # each distinct name comes once: the function without its cache
+    name = normalize_org_name.__wrapped__(raw)
     return (None, None) if name is None else (name.clean or None, name.legal_form)
 
 
 def _run_chunk(job: _Job) -> list[Any]:
-    """Standardize one chunk (runs in a worker process, or in-process for small inputs)."""
+    """Standardize one chunk (in a worker process, or in-process for small inputs)."""
     if job.standardizer == "org_name":
         return [_org_name(v) for v in job.values]
     if job.countries is not None:
-        read = IN_COUNTRY[job.standardizer]
+        read = IN_COUNTRY_ONCE[job.standardizer]
         return [read(v, c) for v, c in zip(job.values, job.countries, strict=True)]
-    convert = SIMPLE[job.standardizer]
+    convert = SIMPLE_ONCE[job.standardizer]
     return [convert(v) for v in job.values]
 
 
-def _chunks(job: _Job, size: int) -> Iterator[_Job]:
-    for start in range(0, len(job.values), size):
-        countries = None if job.countries is None else job.countries[start : start + size]
-        yield _Job(job.standardizer, job.values[start : start + size], countries)
+def _chunks(job: _Job) -> Iterator[_Job]:
+    for start in range(0, len(job.values), CHUNK):
+        countries = None if job.countries is None else job.countries[start : start + CHUNK]
+        yield _Job(job.standardizer, job.values[start : start + CHUNK], countries)
+
+
+@dataclass(slots=True, eq=False)
+class _Pending:
+    """A submitted job: its chunks' futures, or nothing yet when it runs in-process."""
+
+    job: _Job
+    futures: list[Future[list[Any]]] = field(default_factory=list)
+    outputs: list[Any] | None = None
+
+    def result(self) -> list[Any]:
+        if self.outputs is None:
+            if self.futures:
+                self.outputs = [out for future in self.futures for out in future.result()]
+            else:
+                self.outputs = _run_chunk(self.job)
+        return self.outputs
+
+
+class _Runner:
+    """Runs jobs in-process, or on a process pool once `min_parallel` distinct values wait.
+
+    Jobs go to the workers as soon as they are known, so the workers standardize one field
+    while this process factorizes the next.
+    """
+
+    def __init__(self, workers: int, min_parallel: int) -> None:
+        self._workers = workers
+        self._min_parallel = min_parallel
+        self._pool: ProcessPoolExecutor | None = None
+        self._unsent: list[_Pending] = []
+        self._waiting = 0
+
+    def submit(self, job: _Job) -> _Pending:
+        pending = _Pending(job)
+        self._unsent.append(pending)
+        self._waiting += len(job.values)
+        if self._pool is None and self._workers > 1 and self._waiting >= self._min_parallel:
+            self._pool = ProcessPoolExecutor(
+                self._workers, mp_context=_pool_context(), initializer=gc.disable
+            )
+        if self._pool is not None:
+            for unsent in self._unsent:
+                unsent.futures = [self._pool.submit(_run_chunk, c) for c in _chunks(unsent.job)]
+            self._unsent = []
+        return pending
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=kind is not None)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, which would walk every million-item list again and
+    again while they are built (the standardizers make no reference cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork shares the standardizers' tables already built here; spawn rebuilds them per worker
+    # fork shares the tables this process has built (countries, legal forms); spawn and
+    # forkserver work too, each worker building its own
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _run_jobs(jobs: Sequence[_Job], workers: int, min_parallel: int) -> list[list[Any]]:
-    """Outputs of every job, chunked across `workers` processes when there are many values."""
-    total = sum(len(job.values) for job in jobs)
-    if workers <= 1 or total < min_parallel:
-        return [_run_chunk(job) for job in jobs]
-    for job in jobs:  # build the lazily loaded tables once, before the workers fork
-        _run_chunk(_Job(job.standardizer, job.values[:1], job.countries and job.countries[:1]))
-    chunks = [list(_chunks(job, CHUNK)) for job in jobs]
-    with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
-        done = iter(pool.map(_run_chunk, [c for job_chunks in chunks for c in job_chunks]))
-        return [[out for _ in job_chunks for out in next(done)] for job_chunks in chunks]
+# --- codes ---------------------------------------------------------------------------------
 
 
-def _clean_codes(column: pd.Series) -> tuple[IntArray, list[str | None]]:
-    """Codes of a raw column into its distinct cleaned values (`clean_raw`), -1 for missing."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    missing = column.to_numpy()[codes < 0]
-    # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
-    if set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}:
-        return codes, [clean_raw(u) for u in uniques]
-    cleaned = pd.Series([clean_raw(v) for v in column.tolist()], dtype=object)
-    codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
+def _lookup(codes: IntArray, table: npt.ArrayLike) -> IntArray:
+    """`table[codes]`, with -1 kept for missing codes."""
+    return np.append(np.asarray(table, dtype=np.int64), -1)[codes]
+
+
+def _factorize(values: Sequence[object]) -> tuple[IntArray, list[Any]]:
+    """Codes into distinct values (None is missing: -1), and the distinct values."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), list(uniques)
 
 
-def _lookup(codes: IntArray, table: IntArray) -> IntArray:
-    """`table[codes]`, with -1 kept for missing codes."""
-    return np.append(table, -1).astype(np.int64)[codes]
-
-
-def _compact(codes: IntArray, values: Sequence[str]) -> tuple[IntArray, list[str]]:
-    """Codes renumbered over the values records use, in order of first use."""
-    present = codes >= 0
-    used, distinct = pd.factorize(codes[present])
-    out = np.full(len(codes), -1, dtype=np.int64)
-    out[present] = used
-    return out, [values[i] for i in distinct]
+def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
+    """Codes of raw cells into their distinct values read by `clean_raw` (-1 for None)."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    missing = cells.to_numpy()[codes < 0]
+    # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
+    if not (set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}):
+        return _factorize([clean_raw(v) for v in cells.tolist()])
+    cleaned = [u.strip() or None for u in uniques]
+    if any(c is not u for c, u in zip(cleaned, uniques, strict=True)):  # blanks, " Acme"
+        output_codes, values = _factorize(cleaned)
+        return _lookup(np.asarray(codes, np.int64), output_codes), values
+    return np.asarray(codes, dtype=np.int64), list(uniques)
 
 
 def first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> Column:
     """Codes of the first non-blank of `columns` per record into its distinct raw values."""
     codes = np.full(len(records), -1, dtype=np.int64)
+    values: list[str] = []
     index: dict[str, int] = {}
     for name in (c for c in columns if c in records.columns):
-        column_codes, values = _clean_codes(records[name])
-        table = [-1 if v is None else index.setdefault(v, len(index)) for v in values]
-        mapped = _lookup(column_codes, np.asarray(table, dtype=np.int64))
-        codes = np.where(codes < 0, mapped, codes)
-    if len(columns) > 1:  # a value only ever hidden behind an earlier column is not used
-        return Column(*_compact(codes, list(index)))
-    return Column(codes, list(index))
+        rows = np.flatnonzero(codes < 0)
+        if len(rows) == 0:
+            break
+        whole = len(rows) == len(codes)
+        part_codes, part_values = _cleaned(records[name] if whole else records[name].iloc[rows])
+        if not values:
+            codes[rows], values = part_codes, part_values
+            continue
+        # a value already met in an earlier column keeps its code
+        index = index or {v: i for i, v in enumerate(values)}
+        known = len(values)
+        table = [index.setdefault(v, len(index)) for v in part_values]
+        values.extend(part_values[i] for i, code in enumerate(table) if code >= known)
+        codes[rows] = _lookup(part_codes, table)
+    return Column(codes, values)
 
 
-def _factorized(codes: IntArray, outputs: Sequence[object]) -> Column:
+def _column(codes: IntArray, outputs: Sequence[object]) -> Column:
     """Records' codes into distinct outputs, given each record's code into `outputs`."""
-    out_codes, uniques = pd.factorize(np.asarray(outputs, dtype=object), use_na_sentinel=True)
-    return Column(_lookup(codes, np.asarray(out_codes, np.int64)), [str(u) for u in uniques])
+    output_codes, values = _factorize(outputs)
+    return Column(_lookup(codes, output_codes), values)
 
 
 def _pairs(raw: Column, country: Column | None) -> tuple[IntArray, list[str], list[str | None]]:
@@ -168,51 +239,74 @@ def _pairs(raw: Column, country: Column | None) -> tuple[IntArray, list[str], li
     keys, distinct = pd.factorize(raw.codes[present] * width + country.codes[present] + 1)
     codes = np.full(len(raw.codes), -1, dtype=np.int64)
     codes[present] = keys
-    lookup = [*country.values, None]
-    values = [raw.values[k // width] for k in distinct.tolist()]
-    countries = [lookup[k % width - 1] for k in distinct.tolist()]
-    return codes, values, countries
+    countries = [*country.values, None]
+    pairs = distinct.tolist()
+    return codes, [raw.values[k // width] for k in pairs], [countries[k % width - 1] for k in pairs]
+
+
+# --- fields --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Field:
-    """A field waiting for its job's outputs: record codes into the job's inputs."""
+    """A field waiting for its job: records' codes into the job's inputs."""
 
     spec: FieldSpec
     codes: IntArray
     country: Column | None
+    pending: _Pending
+
+    def columns(self) -> dict[str, Column]:
+        """The field's prepared column(s), from its job's outputs."""
+        outputs = self.pending.result()
+        name = self.spec.name
+        if self.spec.standardizer != "org_name":
+            return {name: _column(self.codes, outputs)}
+        clean, forms = zip(*outputs, strict=True) if outputs else ((), ())
+        return {
+            name: _column(self.codes, clean),
+            name + LEGAL_FORM_SUFFIX: _legal_forms(self.codes, forms, self.country),
+        }
 
 
-def _job(spec: FieldSpec, raw: Column, country: Column | None) -> tuple[_Field, _Job]:
-    if spec.standardizer in IN_COUNTRY:
-        codes, values, countries = _pairs(raw, country)
-        return _Field(spec, codes, country), _Job(spec.standardizer, values, countries)
-    return _Field(spec, raw.codes, country), _Job(spec.standardizer, raw.values, None)
-
-
-def _legal_forms(names: IntArray, forms: list[str | None], country: Column | None) -> Column:
+def _legal_forms(names: IntArray, forms: Sequence[str | None], country: Column | None) -> Column:
     """Legal forms as the record's country reads them, once per distinct (form, country) pair.
 
     `names` are the records' codes into the distinct raw names, `forms` their legal forms.
     """
-    form_codes, form_values = pd.factorize(np.asarray(forms, dtype=object), use_na_sentinel=True)
-    form = Column(_lookup(names, np.asarray(form_codes, np.int64)), list(form_values))
+    form_codes, form_values = _factorize(forms)
+    form = Column(_lookup(names, form_codes), form_values)
     codes, values, countries = _pairs(form, country)
-    return _factorized(
-        codes, [local_legal_form(v, c) for v, c in zip(values, countries, strict=True)]
+    return _column(codes, [local_legal_form(v, c) for v, c in zip(values, countries, strict=True)])
+
+
+def _submit(spec: FieldSpec, raw: Column, country: Column | None, runner: _Runner) -> _Field:
+    if spec.standardizer in IN_COUNTRY:
+        codes, values, countries = _pairs(raw, country)
+        return _Field(
+            spec, codes, country, runner.submit(_Job(spec.standardizer, values, countries))
+        )
+    return _Field(
+        spec, raw.codes, country, runner.submit(_Job(spec.standardizer, raw.values, None))
     )
 
 
-def _columns(field: _Field, outputs: list[Any]) -> dict[str, Column]:
-    """The prepared column(s) of one field from its job's outputs."""
-    spec = field.spec
-    if spec.standardizer != "org_name":
-        return {spec.name: _factorized(field.codes, outputs)}
-    clean, forms = zip(*outputs, strict=True) if outputs else ((), ())
-    return {
-        spec.name: _factorized(field.codes, clean),
-        spec.name + LEGAL_FORM_SUFFIX: _legal_forms(field.codes, list(forms), field.country),
-    }
+def _in_prepare_order(fields: list[_Field]) -> dict[str, Column]:
+    """Columns in `prepare()`'s order: a name's first use; its value: the last field's."""
+    last = {name: waiting for waiting in fields for name in _names(waiting.spec)}
+    columns: dict[str, Column | None] = dict.fromkeys(last)
+    for waiting in fields:
+        if any(last[name] is waiting for name in _names(waiting.spec)):
+            for name, column in waiting.columns().items():
+                if last[name] is waiting:
+                    columns[name] = column
+    return {name: column for name, column in columns.items() if column is not None}
+
+
+def _names(spec: FieldSpec) -> list[str]:
+    if spec.standardizer == "org_name":
+        return [spec.name, spec.name + LEGAL_FORM_SUFFIX]
+    return [spec.name]
 
 
 def prepare_distinct(
@@ -224,35 +318,18 @@ def prepare_distinct(
 ) -> Prepared:
     """Prepared features as codes into distinct values; `to_frame()` equals `prepare()`.
 
-    Runs in `workers` processes when there are at least `min_parallel` distinct inputs.
+    Standardizes in `workers` processes once there are `min_parallel` distinct inputs.
     """
-    columns: dict[str, Column | None] = {}
-    waiting: list[tuple[_Field, _Job]] = []
-    # countries first: phones, postcodes and tax ids are read in their record's country
-    for spec in sorted(settings.fields, key=lambda f: f.standardizer != "country"):
-        country = columns.get(settings.country_field) if settings.country_field else None
-        field, job = _job(spec, first_present(records, spec.columns), country)
-        if settings.country_field in _names(spec):  # later fields read it: resolve it now
-            columns.update(_columns(field, _run_jobs([job], workers, min_parallel)[0]))
-            continue
-        columns.update(dict.fromkeys(_names(spec)))  # keep prepare()'s column order
-        waiting.append((field, job))
-    outputs = _run_jobs([job for _, job in waiting], workers, min_parallel)
-    for (field, _), out in zip(waiting, outputs, strict=True):
-        columns.update(_columns(field, out))
+    countries: dict[str, Column] = {}
+    fields: list[_Field] = []
+    with _collector_paused(), _Runner(workers, min_parallel) as runner:
+        # countries first: phones, postcodes and tax ids are read in their record's country
+        for spec in sorted(settings.fields, key=lambda f: f.standardizer != "country"):
+            country = countries.get(settings.country_field) if settings.country_field else None
+            fields.append(_submit(spec, first_present(records, spec.columns), country, runner))
+            if settings.country_field in _names(spec):  # later fields read it: wait for it
+                countries.update(fields[-1].columns())
+        columns = _in_prepare_order(fields)
     if settings.parent_field and settings.parent_field not in columns:
         columns[settings.parent_field] = first_present(records, (settings.parent_field,))
-    return Prepared(_resolved(columns), len(records))
-
-
-def _names(spec: FieldSpec) -> list[str]:
-    if spec.standardizer == "org_name":
-        return [spec.name, spec.name + LEGAL_FORM_SUFFIX]
-    return [spec.name]
-
-
-def _resolved(columns: dict[str, Column | None]) -> dict[str, Column]:
-    out = {name: column for name, column in columns.items() if column is not None}
-    if len(out) != len(columns):  # pragma: no cover - every waiting field is filled above
-        raise RuntimeError("a prepared feature was never computed")
-    return out
+    return Prepared(columns, len(records))

@@ -63,10 +63,11 @@ _ORDINAL_INDEX = {
 # Directions to the door that some sources append ("2450 Broadway between 90th and 91st Sts").
 _CROSS_REFERENCES = frozenset({"between", "near", "off", "at", "opposite", "across", "corner"})
 # German compounds write the street type inside the word ("Hauptstraße", "Marktplatz").
+# (what the word must contain, the pattern, its short form)
 _COMPOUND_TYPES = (
-    (re.compile(r"(?<=[a-z])(?:strasse|strase|straat|str)\b"), "str"),  # Hauptstraße, Kalverstraat
-    (re.compile(r"(?<=[a-z])gatan\b"), "g"),  # Swedish Kungsgatan = Kungsg.
-    (re.compile(r"(?<=[a-z])vagen\b"), "v"),  # Swedish Sveavägen = Sveav.
+    ("str", re.compile(r"(?<=[a-z])(?:strasse|strase|straat|str)\b"), "str"),  # Hauptstraße
+    ("gatan", re.compile(r"(?<=[a-z])gatan\b"), "g"),  # Swedish Kungsgatan = Kungsg.
+    ("vagen", re.compile(r"(?<=[a-z])vagen\b"), "v"),  # Swedish Sveavägen = Sveav.
 )
 # One-letter abbreviations that only open a street line: "C/ Mayor" (Calle), "R. Augusta" (Rua).
 _LEADING_TYPES = {"c": "calle", "r": "rua"}
@@ -127,34 +128,40 @@ _CITY_ALIASES = {
 }
 
 
-def _spelling_index(groups: dict[str, str]) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for canonical, spellings in groups.items():
-        index[canonical] = canonical
-        for spelling in spellings.split(","):
-            index.setdefault(spelling.strip(), canonical)
-    return index
+class _Phrases:
+    """Spellings (one or more words) mapped to their canonical form."""
+
+    LONGEST = 4
+
+    def __init__(self, groups: dict[str, str]) -> None:
+        self.index: dict[str, str] = {}
+        for canonical, spellings in groups.items():
+            self.index[canonical] = canonical
+            for spelling in spellings.split(","):
+                self.index.setdefault(spelling.strip(), canonical)
+        # a phrase of several words can only start at one of these
+        self.starts = frozenset(p.split(" ")[0] for p in self.index if " " in p)
+
+    def replace(self, tokens: list[str]) -> list[str]:
+        """Replace the longest phrase (up to 4 tokens) found at each position."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            longest = min(self.LONGEST, len(tokens) - i) if tokens[i] in self.starts else 1
+            for size in range(longest, 0, -1):
+                phrase = " ".join(tokens[i : i + size])
+                if phrase in self.index:
+                    out.extend(self.index[phrase].split())
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
 
-_STREET_INDEX = _spelling_index(_STREET_TYPES)
-_CITY_INDEX = _spelling_index(_CITY_ALIASES)
-
-
-def _replace_phrases(tokens: list[str], index: dict[str, str]) -> list[str]:
-    """Replace the longest phrase (up to 4 tokens) found in `index` at each position."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for size in range(min(4, len(tokens) - i), 0, -1):
-            phrase = " ".join(tokens[i : i + size])
-            if phrase in index:
-                out.extend(index[phrase].split())
-                i += size
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
+_STREET_PHRASES = _Phrases(_STREET_TYPES)
+_CITY_PHRASES = _Phrases(_CITY_ALIASES)
 
 
 @lru_cache(maxsize=65536)
@@ -171,16 +178,17 @@ def normalize_street(raw: str | None) -> str | None:
         tokens[-1] = "ln"
     # A leading "St" is a saint ("St. Mary's Road"); elsewhere it is a street.
     if tokens[0] in {"st", "saint"} and len(tokens) > 1:
-        return " ".join(["saint", *_replace_phrases(tokens[1:], _STREET_INDEX)])
-    tokens = _replace_phrases(tokens, _STREET_INDEX)
+        return " ".join(["saint", *_STREET_PHRASES.replace(tokens[1:])])
+    tokens = _STREET_PHRASES.replace(tokens)
     if len(tokens) > 1:
         tokens[0] = _LEADING_TYPES.get(tokens[0], tokens[0])
     return " ".join(tokens)
 
 
 def _compound_type(token: str) -> str:
-    for pattern, short in _COMPOUND_TYPES:
-        token = pattern.sub(short, token)
+    for needle, pattern, short in _COMPOUND_TYPES:
+        if needle in token:
+            token = pattern.sub(short, token)
     return token
 
 
@@ -201,4 +209,4 @@ def normalize_city(raw: str | None) -> str | None:
     tokens = [t for t in tokens if not t.isdigit()] or tokens
     if not tokens:
         return None
-    return " ".join(_replace_phrases(tokens, _CITY_INDEX))
+    return " ".join(_CITY_PHRASES.replace(tokens))

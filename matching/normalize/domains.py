@@ -40,18 +40,23 @@ _FREE_MAIL_BRANDS = frozenset({"yahoo", "hotmail", "outlook", "live", "gmx", "ao
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_HOST_END = re.compile(r"[/?#\s]")
+_PORT = re.compile(r":\d*$")
+_BRACKETED = re.compile(r"<([^<>]*@[^<>]*)>")
+_ADDRESS_BREAK = re.compile(r"[;,\s]+")
 
 
 def _host_labels(host: str) -> list[str] | None:
     host = host.strip().strip(".").lower()
     if not host or _IPV4.match(host):
         return None
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
+    if not host.isascii():  # an ASCII host is its own IDNA form (bad labels fail below)
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
     labels = host.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+    if len(labels) < 2 or not all(map(_LABEL.match, labels)):
         return None
     if not ((labels[-1].isalpha() and len(labels[-1]) >= 2) or labels[-1].startswith("xn--")):
         return None
@@ -71,9 +76,9 @@ def normalize_website_domain(raw: str | None) -> str | None:
     if not raw or not raw.strip():
         return None
     text = _SCHEME.sub("", raw.strip().lower()).removeprefix("//")
-    host = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    host = _HOST_END.split(text, maxsplit=1)[0]
     host = host.rsplit("@", 1)[-1]  # user:password@host
-    host = re.sub(r":\d*$", "", host)  # port
+    host = _PORT.sub("", host)
     return _registrable_host(host)
 
 
@@ -83,11 +88,11 @@ def normalize_email_domain(raw: str | None) -> str | None:
     if not raw or "@" not in raw:
         return None
     text = raw.strip()
-    bracketed = re.search(r"<([^<>]*@[^<>]*)>", text)  # "Jane Doe <jane@acme.com>"
+    bracketed = _BRACKETED.search(text)  # "Jane Doe <jane@acme.com>"
     if bracketed:
         text = bracketed.group(1)
     # "a@acme.com; b@acme.com": the first address speaks for the record.
-    text = next((part for part in re.split(r"[;,\s]+", text) if "@" in part), "")
+    text = next((part for part in _ADDRESS_BREAK.split(text) if "@" in part), "")
     text = text.removeprefix("mailto:").strip()
     local, _, host = text.rpartition("@")
     if not local or not host:

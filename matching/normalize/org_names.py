@@ -123,6 +123,21 @@ def _strong(spelling: tuple[str, ...]) -> bool:
     return spelling not in _WEAK_FORMS and (len(spelling) > 1 or len(spelling[0]) >= 2)
 
 
+_ENDS_REGION = 1
+_ENDS_LEGAL_FORM = 2
+_ENDS_PEELED_WORDS = 4
+
+
+@lru_cache(maxsize=1 << 18)
+def _suffix_flags(token: str) -> int:
+    """Which suffixes `token` can end: a region, a legal form (or its typo), peeled words."""
+    return (
+        (_ENDS_REGION if could_end_region(token) else 0)
+        | (_ENDS_LEGAL_FORM if could_end_legal_form(token) else 0)
+        | (_ENDS_PEELED_WORDS if token in _PEELED_LAST_WORDS else 0)
+    )
+
+
 class _Parts:
     """Mutable working state of one name while suffixes are peeled off."""
 
@@ -208,14 +223,11 @@ class _Parts:
         tokens = self.tokens
         if len(tokens) < 2:
             return True
-        last = tokens[-1]
         return not (
-            last in _PEELED_LAST_WORDS
-            or could_end_region(last)
-            or could_end_legal_form(last)
+            _suffix_flags(tokens[-1])
             # a place after a legal form ends in one or two words
-            or could_end_legal_form(tokens[-2])
-            or (len(tokens) > 2 and could_end_legal_form(tokens[-3]))
+            or _suffix_flags(tokens[-2]) & _ENDS_LEGAL_FORM
+            or (len(tokens) > 2 and _suffix_flags(tokens[-3]) & _ENDS_LEGAL_FORM)
         )
 
     def peel(self) -> None:
@@ -241,7 +253,7 @@ def _reserved() -> frozenset[str]:
     return frozenset(words | _ARTICLES | _CONJUNCTIONS | REGION_GUARDS | _OTHER_NAME_MARKERS)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def _canonical(token: str) -> str:
     aliased = canonical_token(token)
     if aliased != token:

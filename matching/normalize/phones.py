@@ -32,11 +32,11 @@ def _plausible(number: phonenumbers.PhoneNumber) -> bool:
 
 
 def _dialled(raw: str) -> str:
-    text = _TRUNK_ZERO.sub(r"\1 ", raw)
+    text = _TRUNK_ZERO.sub(r"\1 ", raw) if "(0)" in raw else raw
     # "00" is the international prefix almost everywhere, and people write it even where the
     # local one differs (the US and Canada dial 011, Australia 0011, Japan 010); no national
     # number starts with "00".
-    return _LEADING_IDD.sub("+", text)
+    return _LEADING_IDD.sub("+", text) if "00" in text else text
 
 
 def _library_e164(text: str, region: str | None) -> str | None:

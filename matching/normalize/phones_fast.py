@@ -7,6 +7,7 @@ spaces, dots, dashes and brackets, after at most one "+", is read by the library
 digits, the "+" and the region alone. `fast_e164` replays the library's steps for that case
 (`parse`, `is_valid_number`, `is_possible_number`) against the same metadata, its patterns
 compiled once, and answers `UNSURE` for anything else, which the caller reads with the library.
+A short extension ("x12", "ext. 12") is dropped first, as the library drops it.
 The steps mirror phonenumberutil.py function by function; tests compare both on every shape.
 """
 
@@ -28,6 +29,8 @@ class _Unsure(Enum):
 UNSURE = _Unsure.UNSURE
 # One "+" at most, before the first digit; the punctuation the library ignores between digits.
 _SHAPE = re.compile(r"[ ().\-]*(?:\+[ ().\-]*)?[0-9][0-9 ().\-]*")
+# "… ext. 12", "… x12": the library strips such an extension and reads the number before it.
+_EXTENSION = re.compile(r"(.*[0-9]) ?(?:[Ee][Xx][Tt]\.?|[Xx]) ?[0-9]{1,6}")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
 _NON_GEO = "001"
 _MAX_INPUT = 250  # the library's _MAX_INPUT_STRING_LENGTH
@@ -288,8 +291,13 @@ def _plausible(code: int, national: str) -> bool:
 
 def fast_e164(text: str, region: str | None) -> str | _Unsure | None:
     """E.164 of `text` read in `region` (alpha-2), None when it is no number, or `UNSURE`."""
-    if len(text) > _MAX_INPUT or _SHAPE.fullmatch(text) is None:
+    if len(text) > _MAX_INPUT:
         return UNSURE
+    if _SHAPE.fullmatch(text) is None:
+        extension = _EXTENSION.fullmatch(text)
+        if extension is None or _SHAPE.fullmatch(extension.group(1)) is None:
+            return UNSURE
+        text = extension.group(1)
     digits = _NOT_DIGIT.sub("", text)
     if len(digits) < 3:  # two digits alone parse differently
         return UNSURE

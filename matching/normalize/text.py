@@ -78,7 +78,7 @@ def to_ascii(raw: str) -> str:
         return raw.lower()
     text = unicodedata.normalize("NFKC", raw).lower().translate(_TRANSLIT)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if ord(ch) < 128)
+    return decomposed.encode("ascii", "ignore").decode("ascii")  # drops what is not ASCII
 
 
 def squash(text: str) -> str:

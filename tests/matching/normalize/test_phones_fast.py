@@ -82,6 +82,7 @@ def _written(region: str) -> Iterator[str]:
             yield written
             yield written[:-1]  # a digit short
             yield written + "7"  # a digit over
+            yield written + " ext. 12"
         national = phonenumbers.national_significant_number(number)
         yield from (f"0{national}", f"00{national}", f"011 {national}", f"({national[:3]}) ")
         yield f"+{number.country_code}0{national}"  # a trunk zero after the country code
@@ -98,7 +99,9 @@ def test_every_regions_numbers_read_the_same(region: str) -> None:
     "raw",
     [
         "+1 800 FLOWERS",  # letters
-        "020 7946 0958 ext. 12",  # an extension
+        "020 7946 0958 extn 12",  # an extension label the fast reading does not know
+        "020 7946 0958 x1234567",  # an extension too long to be sure of
+        "020 7946 0958 #12",
         "+999 123 4567",  # no such calling code
         "12",  # two digits
         "+44 20 7946 0958 / 0959",
@@ -110,6 +113,25 @@ def test_every_regions_numbers_read_the_same(region: str) -> None:
 )
 def test_unusual_writing_is_left_to_the_library(raw: str) -> None:
     assert fast_e164(raw, "GB") is UNSURE
+    assert normalize_phone(raw, "GB") == e164_by_library(raw, "GB")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "020 7946 0958 ext. 12",
+        "020 7946 0958 Ext.12",
+        "020 7946 0958 EXT 123456",
+        "020 7946 0958 x12",
+        "020 7946 0958x 12",
+        "(020) 7946-0958 X9",
+        "+44 20 7946 0958 ext 7",
+        "0 x12",
+    ],
+)
+def test_a_short_extension_is_dropped_as_the_library_drops_it(raw: str) -> None:
+    if raw != "0 x12":  # too few digits before it: the library decides
+        assert fast_e164(raw, "GB") is not UNSURE
     assert normalize_phone(raw, "GB") == e164_by_library(raw, "GB")
 
 
