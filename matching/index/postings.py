@@ -34,6 +34,8 @@ class Postings:
     def __init__(self, keyed: Keyed, rows: Rows) -> None:
         self._block = dict(zip(keyed.names, range(len(keyed.names)), strict=True))
         self._starts = keyed.starts
+        # sizes as Python ints: counting is the hot path of every query
+        self._sizes: list[int] = keyed.sizes().tolist()
         self._rows = keyed.rows.astype(np.int32)
         self._base = rows
         # base block -> how many of its rows have left it
@@ -45,7 +47,7 @@ class Postings:
         block = self._block.get(key)
         base = 0
         if block is not None:
-            base = int(self._starts[block + 1] - self._starts[block]) - self._gone.get(block, 0)
+            base = self._sizes[block] - self._gone.get(block, 0)
         added = self._added.get(key)
         return base + (len(added) if added else 0)
 
@@ -54,7 +56,8 @@ class Postings:
         out: list[int] = []
         block = self._block.get(key)
         if block is not None:
-            base = self._rows[self._starts[block] : self._starts[block + 1]].tolist()
+            start = self._starts.item(block)
+            base = self._rows[start : start + self._sizes[block]].tolist()
             gone = self._gone.get(block, 0)
             out = [r for r in base if self._base.in_base(r)] if gone else base
         added = self._added.get(key)

@@ -12,11 +12,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from matching.compare import TokenWeights, levels_for
-from matching.config import MatchSettings, Thresholds
+from matching.compare import LevelArray, TokenWeights, levels_for
+from matching.config import ComparisonSpec, MatchSettings, Thresholds
 from matching.index.postings import TokenCounts
 from matching.index.rules import token_change
-from matching.index.store import Probe, RecordKey, Store, gather
+from matching.index.store import Probe, RecordKey, Store
 from matching.pipeline import score
 from matching.rules import RULE_NAMES
 from matching.scoring import FittedModel
@@ -65,6 +65,31 @@ def name_weights(
     return IndexWeights(weights, 1.0 if rarest is None else _weight(records, rarest))
 
 
+def _levels(
+    spec: ComparisonSpec,
+    left: list[str | None],
+    right: list[str | None],
+    weights: TokenWeights | None,
+) -> LevelArray:
+    """`levels_for`, computed once per distinct value pair: candidates repeat names and places."""
+    index: dict[tuple[str | None, str | None], int] = {}
+    codes = [index.setdefault(pair, len(index)) for pair in zip(left, right, strict=True)]
+    if len(index) == len(codes):
+        return levels_for(spec, left, right, weights)
+    distinct = levels_for(spec, [a for a, _ in index], [b for _, b in index], weights)
+    return distinct[codes]
+
+
+def _frame(probe: Probe, others: Mapping[str, list[str | None]]) -> pd.DataFrame:
+    """The prepared frame of the pairs: the probe first, then the candidates."""
+    # one object block: much cheaper to build than a column per field
+    block = np.empty((len(next(iter(others.values()))) + 1, len(others)), dtype=object)
+    for j, (field, values) in enumerate(others.items()):
+        block[0, j] = probe.values.get(field)
+        block[1:, j] = values
+    return pd.DataFrame(block, columns=list(others), copy=False)
+
+
 def _verdict(probability: float, thresholds: Thresholds) -> Verdict:
     if probability >= thresholds.upper:
         return "link"
@@ -87,7 +112,7 @@ class Scorer:
         # as in dedupe, a pair's left record is the earlier row: rows before the probe's row
         # pair as (row, probe), the rest as (probe, row); position 0 of the frame is the probe
         split, k = bisect_left(rows, probe.row), len(rows)
-        others = {field: gather(column, rows) for field, column in self.store.columns.items()}
+        others = {field: self.store.gather(field, rows) for field in self.store.fields}
         left = np.concatenate([np.arange(1, split + 1), np.zeros(k - split, np.int64)])
         right = np.concatenate([np.zeros(split, np.int64), np.arange(split + 1, k + 1)])
         records = len(self.store) + (probe.stored is None)
@@ -100,11 +125,8 @@ class Scorer:
                 weights = name_weights(counts, probe, spec.field, records, [own, *values])
             pair_left = values[:split] + [own] * (k - split)
             pair_right = [own] * split + values[split:]
-            levels[:, c] = levels_for(spec, pair_left, pair_right, weights)
-        frame = {field: [probe.values.get(field), *values] for field, values in others.items()}
-        scored = score(
-            pd.DataFrame(frame, dtype=object), self.settings, self.model, left, right, levels
-        )
+            levels[:, c] = _levels(spec, pair_left, pair_right, weights)
+        scored = score(_frame(probe, others), self.settings, self.model, left, right, levels)
         return [
             Decision(key, weight, p, _verdict(p, self.model.thresholds), RULE_NAMES[rule])
             for key, weight, p, rule in zip(

@@ -1,45 +1,19 @@
-"""Blocking: candidate pairs from several capped keys; values too common to identify are dropped.
-
-Keys are derived once per distinct value by the small per-value functions below (`tokens_of`,
-`choose_tokens`, `value_keys`, `scoped`, `sort_value`); the incremental index calls the same
-functions, so batch and index can never disagree about a record's keys. The batch path works on
-integer codes: records sharing a key become one sorted run, and pairs come from each run.
-"""
+"""Records grouped by key, in integer codes: each column is factorized once, keys are derived
+once per distinct value (`matching.blocking.keys`), and records sharing a key form one run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from matching.blocking.keys import choose_tokens, initials_of, scoped, single_key, sort_value
 from matching.config import BlockingRule
 
 IntArray = npt.NDArray[np.int64]
 Values = npt.NDArray[np.object_]
-
-_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "at", "de", "la", "du", "der", "und"})
-_SOUNDEX = {
-    c: d for d, letters in enumerate(("bfpv", "cgjkqsxz", "dt", "l", "mn", "r"), 1) for c in letters
-}
-# joins a child's parent to each of its keys: children only meet inside their parent
-SCOPE_SEPARATOR = "\x1f"
-DEFAULT_WINDOW = 5
-DEFAULT_PREFIX = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Candidates:
-    """Candidate pairs as two aligned index arrays (left < right in dedupe) and per-rule counts."""
-
-    left: IntArray
-    right: IntArray
-    pairs_per_rule: dict[str, int]
-
-    def __len__(self) -> int:
-        return len(self.left)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,89 +32,6 @@ class Keyed:
         return np.diff(self.starts)
 
 
-def soundex(word: str) -> str:
-    """American Soundex code of a word ("robert" -> "r163"); empty for a non-alphabetic word."""
-    letters = [c for c in word.lower() if c.isalpha()]
-    if not letters:
-        return ""
-    code, last = letters[0], _SOUNDEX.get(letters[0])
-    for c in letters[1:]:
-        digit = _SOUNDEX.get(c)
-        if digit is not None and digit != last:
-            code += str(digit)
-        if c not in "hw":
-            last = digit
-    return (code + "000")[:4]
-
-
-def rule_name(rule: BlockingRule) -> str:
-    """The rule's label in `Candidates.pairs_per_rule`."""
-    return f"{rule.method}:{rule.field}"
-
-
-def tokens_of(value: str | None) -> list[str]:
-    """A value's distinct whitespace tokens, sorted (none for a missing value)."""
-    return sorted(set(value.split())) if value else []
-
-
-def usable(count: int, cap: int) -> bool:
-    """Whether a key (or token) held by `count` records can block: shared, yet not too common."""
-    return 1 < count <= cap
-
-
-def choose_tokens(counted: Iterable[tuple[int, str]], rule: BlockingRule) -> list[str]:
-    """A record's blocking tokens from its (frequency, token) pairs: the rarest usable ones."""
-    ranked = sorted((f, t) for f, t in counted if usable(f, rule.max_block_size))
-    chosen = ranked[: rule.param] if rule.param > 0 else ranked
-    return [t for _, t in chosen]
-
-
-def initials_of(value: str) -> str:
-    """First letters of a value's words, small connecting words left out."""
-    return "".join([t[0] for t in value.split() if t not in _ACRONYM_SKIP])
-
-
-def acronym_keys(value: str) -> list[str]:
-    """Initials of the words, and the short words themselves: "ucla" meets "univ of cal la"."""
-    initials = initials_of(value)
-    keys = [initials] if len(initials) >= 3 else []
-    keys.extend(t for t in value.split() if 3 <= len(t) <= 6 and t != initials)
-    return list(dict.fromkeys(keys))
-
-
-def single_key(value: str, rule: BlockingRule) -> str:
-    """The one key of a present value under an exact, prefix or phonetic rule."""
-    if rule.method == "prefix":
-        return value[: rule.param or DEFAULT_PREFIX]
-    if rule.method == "phonetic":
-        return " ".join(soundex(t) for t in value.split())
-    return value
-
-
-def value_keys(value: str | None, rule: BlockingRule) -> list[str]:
-    """Distinct keys of one value under a fixed-key rule (exact, prefix, phonetic, acronym)."""
-    if not value:
-        return []
-    return acronym_keys(value) if rule.method == "acronym" else [single_key(value, rule)]
-
-
-def scoped(parent: object, key: str) -> str:
-    """A key made private to one parent."""
-    return f"{parent or ''}{SCOPE_SEPARATOR}{key}"
-
-
-def sort_value(value: str | None, parent: object, has_parent: bool) -> str | None:
-    """What sorted neighbourhood sorts a record by (None: the record takes no part)."""
-    if not value:
-        return None
-    return scoped(parent, value) if has_parent else value
-
-
-def window_of(rule: BlockingRule) -> int:
-    """How many sorted positions apart two records may be and still pair (at least 2)."""
-    return max(rule.param or DEFAULT_WINDOW, 2)
-
-
 def _factorize(
     values: Values | list[str] | list[str | None], sort: bool = False
 ) -> tuple[IntArray, list[str]]:
@@ -149,7 +40,7 @@ def _factorize(
     return codes.astype(np.int64), list(uniques)
 
 
-def _distinct(codes: IntArray) -> IntArray:
+def distinct(codes: IntArray) -> IntArray:
     # np.unique hashes int64 in numpy 2.x, far slower than a sort for millions of codes
     ordered = np.sort(codes)
     keep = np.ones(len(ordered), bool)
@@ -167,7 +58,7 @@ class _UnitKeys:
 
 
 def _unit_keys(unit: IntArray, key: IntArray, names: list[str]) -> _UnitKeys:
-    combined = _distinct(unit * max(len(names), 1) + key)
+    combined = distinct(unit * max(len(names), 1) + key)
     return _UnitKeys(combined // max(len(names), 1), combined % max(len(names), 1), names)
 
 
@@ -302,66 +193,3 @@ def sorted_order(column: Column, parents: Values | None = None) -> IntArray:
     )
     rows = np.flatnonzero(column.codes >= 0)
     return rows[np.argsort(ranks[column.codes[rows]], kind="stable")]
-
-
-def pairs_within(keyed: Keyed, cap: int) -> tuple[IntArray, IntArray]:
-    """Every pair of rows sharing a block of 2..cap records (once per shared block)."""
-    sizes = keyed.sizes()
-    block_of = np.repeat(np.arange(len(sizes)), sizes)
-    # a key shared by too many records identifies nothing (switchboard number, "consulting")
-    pos = np.flatnonzero(((sizes > 1) & (sizes <= cap))[block_of])
-    counts = keyed.starts[1:][block_of[pos]] - pos - 1
-    left = np.repeat(pos, counts)
-    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return keyed.rows[left], keyed.rows[right]
-
-
-def _neighbours(order: IntArray, window: int) -> tuple[IntArray, IntArray]:
-    left = np.concatenate([order[:-step] for step in range(1, window)])
-    right = np.concatenate([order[step:] for step in range(1, window)])
-    return np.minimum(left, right), np.maximum(left, right)
-
-
-def _rule_pairs(
-    column: Column, rule: BlockingRule, parents: Values | None
-) -> tuple[IntArray, IntArray]:
-    if rule.method == "sorted_neighbourhood":
-        return _neighbours(sorted_order(column, parents), window_of(rule))
-    if rule.method == "tokens":
-        return pairs_within(chosen_tokens(column, rule, parents), rule.max_block_size)
-    return pairs_within(fixed_keys(column, rule, parents), rule.max_block_size)
-
-
-def block(
-    prepared: pd.DataFrame,
-    rules: tuple[BlockingRule, ...],
-    *,
-    sources: list[str] | None = None,
-    parent_field: str | None = None,
-) -> Candidates:
-    """Union of every rule's pairs; with `sources`, only pairs across different sources."""
-    parents = prepared[parent_field].to_numpy(dtype=object) if parent_field else None
-    codes = pd.factorize(pd.Series(sources))[0] if sources is not None else None
-    if parents is not None and not len(parents):
-        parents = None
-    parent_codes = (
-        pd.factorize(pd.Series(parents, dtype=object))[0] if parents is not None else None
-    )
-    n = len(prepared)
-    all_codes: list[IntArray] = []
-    counts: dict[str, int] = {}
-    columns: dict[str, Column] = {}
-    for rule in rules:
-        if rule.field not in columns:
-            columns[rule.field] = Column.of(prepared[rule.field].to_numpy(dtype=object))
-        left, right = _rule_pairs(columns[rule.field], rule, parents)
-        if codes is not None:
-            keep = codes[left] != codes[right]
-            left, right = left[keep], right[keep]
-        if parent_codes is not None:
-            keep = parent_codes[left] == parent_codes[right]
-            left, right = left[keep], right[keep]
-        counts[rule_name(rule)] = len(left)
-        all_codes.append(left * n + right)
-    merged = _distinct(np.concatenate(all_codes)) if all_codes else np.empty(0, np.int64)
-    return Candidates(merged // n, merged % n, counts) if n else Candidates(merged, merged, counts)
