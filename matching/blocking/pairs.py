@@ -61,6 +61,21 @@ def _rule_pairs(
     return pairs_within(fixed_keys(column, rule, parents), rule.max_block_size)
 
 
+def _column(values: pd.Series) -> Column:
+    # a categorical column is factorized already: its codes and categories are the column
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, np.int64)
+        return Column(codes, [str(c) for c in values.cat.categories])
+    return Column.of(values.to_numpy(dtype=object))
+
+
+def _objects(values: pd.Series) -> Values:
+    # None where missing, as in a prepared frame (a categorical column would give NaN)
+    out: Values = values.to_numpy(dtype=object)
+    out[values.isna().to_numpy()] = None
+    return out
+
+
 def block(
     prepared: pd.DataFrame,
     rules: tuple[BlockingRule, ...],
@@ -68,8 +83,12 @@ def block(
     sources: list[str] | None = None,
     parent_field: str | None = None,
 ) -> Candidates:
-    """Union of every rule's pairs; with `sources`, only pairs across different sources."""
-    parents = prepared[parent_field].to_numpy(dtype=object) if parent_field else None
+    """Union of every rule's pairs; with `sources`, only pairs across different sources.
+
+    Columns may be categorical (codes into distinct values, as the batch standardizer makes
+    them): the same pairs come out, without factorizing the values again.
+    """
+    parents = _objects(prepared[parent_field]) if parent_field else None
     codes = pd.factorize(pd.Series(sources))[0] if sources is not None else None
     if parents is not None and not len(parents):
         parents = None
@@ -82,7 +101,7 @@ def block(
     columns: dict[str, Column] = {}
     for rule in rules:
         if rule.field not in columns:
-            columns[rule.field] = Column.of(prepared[rule.field].to_numpy(dtype=object))
+            columns[rule.field] = _column(prepared[rule.field])
         left, right = _rule_pairs(columns[rule.field], rule, parents)
         if codes is not None:
             keep = codes[left] != codes[right]

@@ -242,3 +242,17 @@ def test_blocking_equals_the_plain_reading(name: str, link_only: bool) -> None:
     assert pairs == sorted(expected)
     assert found.pairs_per_rule == counts
     assert found.left.dtype == found.right.dtype == np.int64
+
+
+@pytest.mark.parametrize("link_only", [False, True])
+@pytest.mark.parametrize("name", ["seed_customers", "seed_projects"])
+def test_categorical_columns_give_the_same_candidates(name: str, link_only: bool) -> None:
+    records, settings, prepared = _prepared(name)
+    sources = records["source_system"].tolist() if link_only else None
+    found = [
+        block(frame, settings.blocking, sources=sources, parent_field=settings.parent_field)
+        for frame in (prepared, prepared.astype("category"))
+    ]
+    assert found[0].pairs_per_rule == found[1].pairs_per_rule
+    assert found[0].left.tolist() == found[1].left.tolist()
+    assert found[0].right.tolist() == found[1].right.tolist()
