@@ -11,7 +11,7 @@ import pandas as pd
 from matching.config import FieldSpec, MatchSettings
 from matching.normalize import (
     fold_text,
-    is_free_mail_domain,
+    is_free_mail_registrable,
     local_legal_form,
     normalize_city,
     normalize_country,
@@ -47,7 +47,7 @@ def _domain(
 ) -> str | None:
     # an e-mail at a free-mail provider says nothing about the organisation
     domain = email(raw) if "@" in raw else website(raw)
-    return None if domain is None or is_free_mail_domain(domain) else domain
+    return None if domain is None or is_free_mail_registrable(domain) else domain
 
 
 def _phone(raw: str, country: str | None, read: ReadIn = normalize_phone) -> str | None:

@@ -194,11 +194,16 @@ def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
     # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
     if not (set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}):
         return _factorize([clean_raw(v) for v in cells.tolist()])
-    cleaned = [u.strip() or None for u in uniques]
-    if any(c is not u for c, u in zip(cleaned, uniques, strict=True)):  # blanks, " Acme"
-        output_codes, values = _factorize(cleaned)
-        return _lookup(np.asarray(codes, np.int64), output_codes), values
-    return np.asarray(codes, dtype=np.int64), list(uniques)
+    codes = np.asarray(codes, dtype=np.int64)
+    cleaned = [u.strip() for u in uniques]
+    if any(c is not u for c, u in zip(cleaned, uniques, strict=True)):  # " Acme" may be "Acme"
+        output_codes, values = _factorize([c or None for c in cleaned])
+        return _lookup(codes, output_codes), values
+    kept = np.fromiter(map(bool, cleaned), dtype=bool, count=len(cleaned))
+    if kept.all():
+        return codes, cleaned
+    # blanks are missing; the other values keep their order
+    return _lookup(codes, np.where(kept, np.cumsum(kept) - 1, -1)), [c for c in cleaned if c]
 
 
 def first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> Column:

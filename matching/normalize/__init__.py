@@ -27,6 +27,7 @@ from matching.normalize.address import normalize_city, normalize_street
 from matching.normalize.countries import normalize_country
 from matching.normalize.domains import (
     is_free_mail_domain,
+    is_free_mail_registrable,
     normalize_email_domain,
     normalize_website_domain,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "OrgName",
     "fold_text",
     "is_free_mail_domain",
+    "is_free_mail_registrable",
     "legal_form_countries",
     "local_legal_form",
     "normalize_city",

@@ -63,6 +63,7 @@ def _host_labels(host: str) -> list[str] | None:
     return labels
 
 
+@lru_cache(maxsize=65536)  # one organisation's many addresses share a host
 def _registrable_host(host: str) -> str | None:
     labels = _host_labels(host)
     domain = registrable(labels) if labels else None
@@ -105,6 +106,12 @@ def is_free_mail_domain(domain: str | None) -> bool:
     if not domain:
         return False
     base = normalize_email_domain(domain) if "@" in domain else normalize_website_domain(domain)
-    if base is None:
-        return False
-    return base in FREE_MAIL_DOMAINS or base.split(".", 1)[0] in _FREE_MAIL_BRANDS
+    return base is not None and is_free_mail_registrable(base)
+
+
+def is_free_mail_registrable(domain: str) -> bool:
+    """`is_free_mail_domain` of a registrable domain, as `normalize_*_domain` return them.
+
+    A registrable domain reduces to itself, so it needs no second reading.
+    """
+    return domain in FREE_MAIL_DOMAINS or domain.split(".", 1)[0] in _FREE_MAIL_BRANDS

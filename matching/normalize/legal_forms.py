@@ -207,7 +207,10 @@ def _typo_of(word: str) -> str | None:
     if sum(map(str.isalpha, word)) < 5:
         return None
     for spelling, code in _long_spellings_near().get(len(word), ()):
-        if OSA.distance(spelling, word, score_cutoff=1) <= 1:
+        # one keystroke in words this long leaves the first or the last letter in place
+        if (spelling[0] == word[0] or spelling[-1] == word[-1]) and OSA.distance(
+            spelling, word, score_cutoff=1
+        ) <= 1:
             return code
     return None
 
