@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.run
 
 # Scaling harness: generated customer sets of 10k, 100k and 1M records (cached in .bench-cache/),
-# this engine beside Splink (~13 GB at 1M) and the match index's query latency.
+# this engine beside Splink and the match index's query latency; a run above 16 GB is stopped.
 bench-scale: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
 	$(BIN)/python -m tests.benchmarks.scale --sizes 10000,100000,1000000 --engines ours,splink --latency
