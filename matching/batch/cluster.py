@@ -8,7 +8,10 @@ every component on its own, so the partition is the reference's.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +73,7 @@ def fast_cluster(
     cannot_link: Iterable[Edge] = (),
     conflicts: tuple[IntArray, IntArray] | None = None,
     weights: FloatArray | None = None,
+    workers: int = 1,
 ) -> IntArray:
     """Cluster label per record: the same partition as `matching.clustering.cluster`."""
     must, cannot = _edges(must_link), _edges(cannot_link)
@@ -91,10 +95,59 @@ def fast_cluster(
     members = np.flatnonzero(linkage[comp])
     if len(members):
         sub = _linkage_labels(
-            n, members, comp, (left, right, prob), upper, min_support, weights, (must, cannot, hard)
+            n,
+            members,
+            comp,
+            (left, right, prob),
+            upper,
+            min_support,
+            weights,
+            (must, cannot, hard),
+            workers,
         )
         labels[members] = sub + int(comp.max()) + 1
     return np.unique(labels, return_inverse=True)[1].astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Part:
+    """One share of the components that need average linkage, renumbered from 0."""
+
+    n: int
+    left: IntArray
+    right: IntArray
+    prob: FloatArray
+    weights: FloatArray | None
+    must: list[Edge]
+    cannot: list[Edge]
+    hard: list[Edge]
+
+
+def _cluster_part(part: _Part, upper: float, min_support: float) -> IntArray:
+    return cluster(
+        part.n,
+        part.left,
+        part.right,
+        part.prob,
+        upper,
+        min_support=min_support,
+        must_link=part.must,
+        cannot_link=part.cannot,
+        conflicts=part.hard,
+        weights=part.weights,
+    )
+
+
+def _shares(comp_of_member: IntArray, edges_per_comp: IntArray, workers: int) -> IntArray:
+    """Worker per component: largest first onto the least loaded, so shares even out."""
+    comps = np.unique(comp_of_member)
+    load = np.zeros(max(workers, 1), np.int64)
+    share = np.zeros(int(comps.max(initial=0)) + 1, np.int64)
+    for c in comps[np.argsort(-edges_per_comp[comps], kind="stable")].tolist():
+        w = int(load.argmin())
+        share[c] = w
+        load[w] += edges_per_comp[c] + 1
+    return share
 
 
 def _linkage_labels(
@@ -106,22 +159,54 @@ def _linkage_labels(
     min_support: float,
     weights: FloatArray | None,
     constraints: tuple[tuple[IntArray, IntArray], ...],
+    workers: int = 1,
 ) -> IntArray:
-    """The reference clustering on the components that need average linkage, renumbered."""
+    """The reference clustering on the components that need average linkage, renumbered.
+
+    Components are independent, so with several workers each takes a share of them in its own
+    process (the reference is plain Python: one core per process).
+    """
     left, right, prob = scored
-    new_id = np.full(n, -1, np.int64)
-    new_id[members] = np.arange(len(members))
-    inside = (new_id[left] >= 0) & (comp[left] == comp[right])
-    must, cannot, hard = constraints
-    return cluster(
-        len(members),
-        new_id[left[inside]],
-        new_id[right[inside]],
-        prob[inside],
-        upper,
-        min_support=min_support,
-        must_link=_renumbered(must, new_id),
-        cannot_link=_renumbered(cannot, new_id),
-        conflicts=_renumbered(hard, new_id),
-        weights=None if weights is None else weights[inside],
-    )
+    inside = (comp[left] == comp[right]) & np.isin(comp[left], np.unique(comp[members]))
+    edges_per_comp = np.bincount(comp[left[inside]], minlength=int(comp.max()) + 1)
+    share = _shares(comp[members], edges_per_comp, workers)
+    parts = []
+    for w in range(max(workers, 1)):
+        mine = members[share[comp[members]] == w]
+        new_id = np.full(n, -1, np.int64)
+        new_id[mine] = np.arange(len(mine))
+        edges = inside & (new_id[left] >= 0)
+        must, cannot, hard = constraints
+        parts.append(
+            _Part(
+                len(mine),
+                new_id[left[edges]],
+                new_id[right[edges]],
+                prob[edges],
+                None if weights is None else weights[edges],
+                _renumbered(must, new_id),
+                _renumbered(cannot, new_id),
+                _renumbered(hard, new_id),
+            )
+        )
+    out = np.empty(n, np.int64)
+    offset = 0
+    for w, labels in enumerate(_run_parts(parts, upper, min_support)):
+        out[members[share[comp[members]] == w]] = labels + offset
+        offset += parts[w].n  # labels of a part run 0..n-1
+    return out[members]
+
+
+def _run_parts(parts: list[_Part], upper: float, min_support: float) -> list[IntArray]:
+    if len(parts) == 1 or sum(1 for p in parts if p.n) < 2:
+        return [_cluster_part(p, upper, min_support) for p in parts]
+    with ProcessPoolExecutor(len(parts) - 1, mp_context=_fork_or_default()) as pool:
+        later = [pool.submit(_cluster_part, p, upper, min_support) for p in parts[1:]]
+        first = _cluster_part(parts[0], upper, min_support)
+        return [first, *(f.result() for f in later)]
+
+
+def _fork_or_default() -> multiprocessing.context.BaseContext:
+    # fork shares the parent's imports at no cost; elsewhere the platform's default works
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)

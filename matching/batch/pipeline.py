@@ -176,6 +176,7 @@ def dedupe_batch(
         cannot_link=cannot,
         conflicts=(left[hard], right[hard]),
         weights=total,
+        workers=workers,
     )
     keep = np.flatnonzero(prob >= settings.thresholds.lower)
     shown = Scored(

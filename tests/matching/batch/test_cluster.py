@@ -82,3 +82,21 @@ def test_a_weak_bridge_between_two_cliques_is_split() -> None:
     prob = np.array([0.99, 0.99, 0.99, 0.91, 0.99, 0.99, 0.99])
     labels = fast_cluster(6, left, right, prob, 0.9, min_support=0.5)
     assert _partition(labels) == {frozenset({0, 1, 2}), frozenset({3, 4, 5})}
+
+
+@given(graphs())
+def test_two_workers_give_the_one_worker_partition(
+    graph: tuple[int, dict[Edge, float], list[Edge], list[Edge], list[Edge]],
+) -> None:
+    n, scored, _, _, conflicts = graph
+    edges = sorted(scored)
+    left = np.array([a for a, _ in edges], np.int64)
+    right = np.array([b for _, b in edges], np.int64)
+    prob = np.array([scored[e] for e in edges], np.float64)
+    hard = (
+        np.array([a for a, _ in conflicts], np.int64),
+        np.array([b for _, b in conflicts], np.int64),
+    )
+    one = fast_cluster(n, left, right, prob, 0.6, min_support=0.4, conflicts=hard)
+    two = fast_cluster(n, left, right, prob, 0.6, min_support=0.4, conflicts=hard, workers=2)
+    assert _partition(one) == _partition(two)
