@@ -53,13 +53,13 @@ class MatchIndex:
         settings: MatchSettings,
         model: FittedModel,
         keys: list[RecordKey],
-        values: dict[str, list[str | None]],
         columns: Mapping[str, Column],
+        table: ObjectArray,
     ) -> None:
-        """Use `build`: `values` are the prepared values, `columns` the same factorized."""
+        """Use `build`: `columns` are the prepared features factorized, `table` their values."""
         self.settings = settings
         self.model = model
-        self._store = Store(values, keys)
+        self._store = Store(table, list(columns), keys)
         self._rows = Rows(len(keys))
         parents = _parents(columns, settings.parent_field)
         self._tokens = {
@@ -97,9 +97,11 @@ class MatchIndex:
             zip(frame["source_system"].astype(str), frame["source_id"].astype(str), strict=True)
         )
         prepared = prepare_distinct(frame, settings)
-        values = {name: c.to_list() for name, c in prepared.columns.items()}
+        table = np.empty((len(frame), len(prepared.columns)), dtype=object)
+        for j, feature in enumerate(prepared.columns.values()):
+            table[:, j] = np.array([*feature.values, None], dtype=object)[feature.codes]
         columns = {name: Column(c.codes, c.values) for name, c in prepared.columns.items()}
-        index = cls(settings, model, keys, values, columns)
+        index = cls(settings, model, keys, columns, table)
         warm_up(frame, settings)
         return index
 

@@ -59,7 +59,7 @@ def name_weights(
 ) -> IndexWeights:
     """IDF weights of the tokens in `names`, counted over the index with the probe in place."""
     change = token_change(probe, field)
-    tokens = {t for name in names if name for t in name.split()}
+    tokens = {t for name in set(names) if name for t in name.split()}
     weights = {t: _weight(records, counts.count(t) + change.get(t, 0)) for t in tokens}
     rarest = counts.rarest(change)
     return IndexWeights(weights, 1.0 if rarest is None else _weight(records, rarest))
@@ -78,16 +78,6 @@ def _levels(
         return levels_for(spec, left, right, weights)
     distinct = levels_for(spec, [a for a, _ in index], [b for _, b in index], weights)
     return distinct[codes]
-
-
-def _frame(probe: Probe, others: Mapping[str, list[str | None]]) -> pd.DataFrame:
-    """The prepared frame of the pairs: the probe first, then the candidates."""
-    # one object block: much cheaper to build than a column per field
-    block = np.empty((len(next(iter(others.values()))) + 1, len(others)), dtype=object)
-    for j, (field, values) in enumerate(others.items()):
-        block[0, j] = probe.values.get(field)
-        block[1:, j] = values
-    return pd.DataFrame(block, columns=list(others), copy=False)
 
 
 def _verdict(probability: float, thresholds: Thresholds) -> Verdict:
@@ -112,7 +102,10 @@ class Scorer:
         # as in dedupe, a pair's left record is the earlier row: rows before the probe's row
         # pair as (row, probe), the rest as (probe, row); position 0 of the frame is the probe
         split, k = bisect_left(rows, probe.row), len(rows)
-        others = {field: self.store.gather(field, rows) for field in self.store.fields}
+        own_row = np.empty((1, len(self.store.fields)), dtype=object)
+        own_row[0, :] = [probe.values.get(field) for field in self.store.fields]
+        table = np.concatenate([own_row, self.store.table(rows)])
+        others = {field: table[1:, j].tolist() for j, field in enumerate(self.store.fields)}
         left = np.concatenate([np.arange(1, split + 1), np.zeros(k - split, np.int64)])
         right = np.concatenate([np.zeros(split, np.int64), np.arange(split + 1, k + 1)])
         records = len(self.store) + (probe.stored is None)
@@ -126,7 +119,8 @@ class Scorer:
             pair_left = values[:split] + [own] * (k - split)
             pair_right = [own] * split + values[split:]
             levels[:, c] = _levels(spec, pair_left, pair_right, weights)
-        scored = score(_frame(probe, others), self.settings, self.model, left, right, levels)
+        frame = pd.DataFrame(table, columns=self.store.fields, copy=False)
+        scored = score(frame, self.settings, self.model, left, right, levels)
         return [
             Decision(key, weight, p, _verdict(p, self.model.thresholds), RULE_NAMES[rule])
             for key, weight, p, rule in zip(
