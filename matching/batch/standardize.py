@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, compress, repeat
 from types import TracebackType
 from typing import Any
 
@@ -31,6 +33,7 @@ IntArray = npt.NDArray[np.int64]
 # Below this many distinct values in all, a pool costs more than it saves.
 MIN_PARALLEL = 20_000
 CHUNK = 10_000
+_AFTER_NUL = re.compile(r"\0\s")  # a literal first character: a fast scan
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -106,15 +109,13 @@ class _Pending:
 
     job: _Job
     futures: list[Future[list[Any]]] = field(default_factory=list)
-    outputs: list[Any] | None = None
 
     def result(self) -> list[Any]:
-        if self.outputs is None:
-            if self.futures:
-                self.outputs = [out for future in self.futures for out in future.result()]
-            else:
-                self.outputs = _run_chunk(self.job)
-        return self.outputs
+        """The job's outputs (once: the futures let go of them)."""
+        if not self.futures:
+            return _run_chunk(self.job)
+        futures, self.futures = self.futures, []
+        return list(chain.from_iterable(future.result() for future in futures))
 
 
 class _Runner:
@@ -181,29 +182,50 @@ def _lookup(codes: IntArray, table: npt.ArrayLike) -> IntArray:
     return np.append(np.asarray(table, dtype=np.int64), -1)[codes]
 
 
+def _factorize_objects(values: npt.NDArray[np.object_]) -> tuple[IntArray, Any]:
+    """`pd.factorize`, exact also for strings holding NUL, where its table of strings stops."""
+    try:
+        cut = any("\0" in v for v in values)
+    except TypeError:  # not only strings: pandas hashes them as objects, which is exact
+        cut = False
+    if cut:  # a None sends pandas to its table of objects
+        codes, uniques = pd.factorize(np.append(values, [None]), use_na_sentinel=True)
+        return np.asarray(codes[:-1], dtype=np.int64), uniques
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), uniques
+
+
 def _factorize(values: Sequence[object]) -> tuple[IntArray, list[Any]]:
     """Codes into distinct values (None is missing: -1), and the distinct values."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
+    codes, uniques = _factorize_objects(np.asarray(values, dtype=object))
+    return codes, list(uniques)
+
+
+def _padded(values: Sequence[str]) -> bool:
+    """Whether a value starts or ends with whitespace (what `str.strip` removes)."""
+    joined = "\0" + "\0".join(values) + "\0"  # a NUL inside a value only errs towards True
+    return _AFTER_NUL.search(joined) is not None or _AFTER_NUL.search(joined[::-1]) is not None
 
 
 def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
     """Codes of raw cells into their distinct values read by `clean_raw` (-1 for None)."""
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    missing = cells.to_numpy()[codes < 0]
+    raw = cells.to_numpy()
+    if raw.dtype != object:  # numbers, dates: `clean_raw` reads what `tolist` gives
+        return _factorize([clean_raw(v) for v in cells.tolist()])
+    codes, uniques = _factorize_objects(raw)
+    missing = raw[codes < 0]
     # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
     if not (set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}):
         return _factorize([clean_raw(v) for v in cells.tolist()])
-    codes = np.asarray(codes, dtype=np.int64)
-    cleaned = [u.strip() for u in uniques]
-    if any(c is not u for c, u in zip(cleaned, uniques, strict=True)):  # " Acme" may be "Acme"
-        output_codes, values = _factorize([c or None for c in cleaned])
+    if _padded(uniques):  # " Acme" strips to "Acme", which may be there too
+        output_codes, values = _factorize([u.strip() or None for u in uniques])
         return _lookup(codes, output_codes), values
-    kept = np.fromiter(map(bool, cleaned), dtype=bool, count=len(cleaned))
+    distinct = np.asarray(uniques, dtype=object)
+    kept = distinct != ""
     if kept.all():
-        return codes, cleaned
-    # blanks are missing; the other values keep their order
-    return _lookup(codes, np.where(kept, np.cumsum(kept) - 1, -1)), [c for c in cleaned if c]
+        return codes, list(distinct)
+    # the blank is missing; the other values keep their order
+    return _lookup(codes, np.where(kept, np.cumsum(kept) - 1, -1)), list(distinct[kept])
 
 
 def first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> Column:
@@ -220,11 +242,13 @@ def first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> Column:
         if not values:
             codes[rows], values = part_codes, part_values
             continue
-        # a value already met in an earlier column keeps its code
-        index = index or {v: i for i, v in enumerate(values)}
-        known = len(values)
-        table = [index.setdefault(v, len(index)) for v in part_values]
-        values.extend(part_values[i] for i, code in enumerate(table) if code >= known)
+        # a value already met in an earlier column keeps its code; the others are new
+        index = index or dict(zip(values, range(len(values)), strict=True))
+        table = np.fromiter(map(index.get, part_values, repeat(-1)), np.int64, len(part_values))
+        new = table < 0
+        table[new] = np.arange(len(values), len(values) + int(new.sum()))
+        values.extend(compress(part_values, new))
+        index.update(zip(compress(part_values, new), table[new].tolist(), strict=True))
         codes[rows] = _lookup(part_codes, table)
     return Column(codes, values)
 
@@ -252,7 +276,7 @@ def _pairs(raw: Column, country: Column | None) -> tuple[IntArray, list[str], li
 # --- fields --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class _Field:
     """A field waiting for its job: records' codes into the job's inputs."""
 
@@ -260,10 +284,15 @@ class _Field:
     codes: IntArray
     country: Column | None
     pending: _Pending
+    done: dict[str, Column] | None = None
 
     def columns(self) -> dict[str, Column]:
         """The field's prepared column(s), from its job's outputs."""
-        outputs = self.pending.result()
+        if self.done is None:
+            self.done = self._columns(self.pending.result())
+        return self.done
+
+    def _columns(self, outputs: list[Any]) -> dict[str, Column]:
         name = self.spec.name
         if self.spec.standardizer != "org_name":
             return {name: _column(self.codes, outputs)}

@@ -121,6 +121,37 @@ def test_awkward_cells_prepare_the_same_as_prepare() -> None:
     _assert_same_as_prepare(prepare_distinct(records, settings), records, settings)
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Acme", "Acme\t", "\u2003Acme", "\u00a0Acme\n", "Acme"],  # spaces Python strips
+        ["a\x00 b", "a\x00", "\x00", "b"],  # the separator inside values
+        ["", "   ", "\n", "x", None],
+        ["x", "y", "z"],
+    ],
+)
+def test_raw_values_are_read_as_prepare_reads_them(cells: list[str | None]) -> None:
+    records = pd.DataFrame({"parent": cells}, dtype=object)
+    settings = _settings(country_field=None)
+    prepared = prepare_distinct(records, settings)
+    _assert_same_as_prepare(prepared, records, settings)
+
+
+def test_the_first_of_three_columns_with_a_value_is_read() -> None:
+    records = pd.DataFrame(
+        {
+            "a": ["x", "", None, "", "z", " "],
+            "b": ["y", "y", "", None, "x", ""],
+            "c": ["w", "x", "w", "v", "", "y"],
+        },
+        dtype=object,
+    )
+    settings = _settings(FieldSpec("out", ("a", "b", "c"), "identifier"), country_field=None)
+    prepared = prepare_distinct(records, settings)
+    _assert_same_as_prepare(prepared, records, settings)
+    assert prepared.to_frame()["out"].tolist() == ["X", "Y", "W", "V", "Z", "Y"]
+
+
 def test_typed_columns_prepare_the_same_as_prepare() -> None:
     records = pd.DataFrame(
         {
