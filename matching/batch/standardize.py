@@ -26,7 +26,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from matching.config import FieldSpec, MatchSettings
-from matching.normalize import local_legal_form, normalize_org_name
+from matching.normalize import local_legal_form
+from matching.normalize.org_names import clean_and_legal_form
 from matching.prepare import IN_COUNTRY, IN_COUNTRY_ONCE, LEGAL_FORM_SUFFIX, SIMPLE_ONCE, clean_raw
 
 IntArray = npt.NDArray[np.int64]
@@ -81,9 +82,8 @@ class _Job:
 
 
 def _org_name(raw: str) -> tuple[str | None, str | None]:
-    # each distinct name comes once: the function without its cache
-    name = normalize_org_name.__wrapped__(raw)
-    return (None, None) if name is None else (name.clean or None, name.legal_form)
+    name = clean_and_legal_form(raw)  # as normalize_org_name reads it, without its cache
+    return (None, None) if name is None else (name[0] or None, name[1])
 
 
 def _run_chunk(job: _Job) -> list[Any]:

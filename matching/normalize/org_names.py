@@ -262,26 +262,23 @@ def _canonical(token: str) -> str:
     return token if collapsed in _reserved() else canonical_token(collapsed)
 
 
-def _non_latin_org_name(raw: str) -> OrgName | None:
+# A standardized name: its tokens, legal form and region.
+_Standardized = tuple[list[str], str | None, str | None]
+
+
+def _non_latin(raw: str) -> _Standardized | None:
     words, legal_form = non_latin_words(raw)
-    clean = " ".join(words)
     if not words:
         return None
     # Casefolding can produce a letter that does transliterate (U+0345 -> iota).
-    inner = normalize_org_name(clean) if _prepare(clean) else None
-    if inner is not None:
-        return OrgName(raw, inner.clean, inner.tokens, inner.legal_form or legal_form, inner.region)
-    return OrgName(raw, clean, tuple(words), legal_form, None)
+    segments = _prepare(" ".join(words))
+    if segments:
+        tokens, inner_form, region = _latin(segments)
+        return tokens, inner_form or legal_form, region
+    return words, legal_form, None
 
 
-@lru_cache(maxsize=65536)
-def normalize_org_name(raw: str | None) -> OrgName | None:
-    """Standardize an organisation name; None when it has no letters or digits at all."""
-    if raw is None:
-        return None
-    segments = _prepare(raw)
-    if not segments:
-        return _non_latin_org_name(raw)
+def _latin(segments: list[list[str]]) -> _Standardized:
     parts = _Parts(segments)
     parts.peel()
     tokens = [_canonical(t) for t in parts.tokens]
@@ -295,5 +292,26 @@ def normalize_org_name(raw: str | None) -> OrgName | None:
         tokens = again_tokens
         parts.legal_form = parts.legal_form or again.legal_form
         parts.region = parts.region or again.region
-    clean = " ".join(tokens)
-    return OrgName(raw, clean, tuple(tokens), parts.legal_form, parts.region)
+    return tokens, parts.legal_form, parts.region
+
+
+def _standardized(raw: str) -> _Standardized | None:
+    segments = _prepare(raw)
+    return _latin(segments) if segments else _non_latin(raw)
+
+
+@lru_cache(maxsize=65536)
+def normalize_org_name(raw: str | None) -> OrgName | None:
+    """Standardize an organisation name; None when it has no letters or digits at all."""
+    found = None if raw is None else _standardized(raw)
+    if raw is None or found is None:
+        return None
+    tokens, legal_form, region = found
+    return OrgName(raw, " ".join(tokens), tuple(tokens), legal_form, region)
+
+
+def clean_and_legal_form(raw: str) -> tuple[str, str | None] | None:
+    """`normalize_org_name(raw)`'s clean name and legal form, uncached and without an OrgName:
+    for callers that read each of many names once."""
+    found = _standardized(raw)
+    return None if found is None else (" ".join(found[0]), found[1])
