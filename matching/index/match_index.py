@@ -72,7 +72,7 @@ class MatchIndex:
             column = columns[rule.field]
             if rule.method == "tokens":
                 counts = self._tokens[rule.field]
-                self._blockers.append(TokenRule(rule, settings.parent_field, counts, self._store))
+                self._blockers.append(TokenRule(rule, counts, self._store))
                 continue
             if rule.method == "sorted_neighbourhood":
                 order = _sort_order(column, parents)

@@ -98,16 +98,18 @@ class TokenRule:
     Token counts are shared with the name comparison and kept by the index.
     """
 
-    def __init__(
-        self, rule: BlockingRule, parent_field: str | None, tokens: TokenCounts, store: Store
-    ) -> None:
+    def __init__(self, rule: BlockingRule, tokens: TokenCounts, store: Store) -> None:
         self.rule = rule
-        self.parent_field = parent_field
         self.tokens = tokens
         self.store = store
 
     def candidates(self, probe: Probe) -> Iterator[int]:
-        """Rows in a block of a token the probe chose (a block: records that chose the token)."""
+        """Rows that chose a token the probe chose (a token's block: the records choosing it).
+
+        A chosen token is usable, so at most `max_block_size` records hold it and its block
+        (inside one parent or not) never passes the cap; records of another parent are left
+        to the index's parent filter.
+        """
         change = token_change(probe, self.rule.field)
 
         def frequency(token: str) -> int:
@@ -115,21 +117,14 @@ class TokenRule:
 
         own = tokens_of(probe.values.get(self.rule.field))
         for token in choose_tokens(((frequency(t), t) for t in own), self.rule):
-            # the token is usable, so at most `max_block_size` records hold it
-            others = [r for r in self.tokens.postings.members(token) if r != probe.row]
-            if self.rule.param <= 0 and self.parent_field is None:
-                # everyone holding a usable token chose it: the block is its postings
+            others = (r for r in self.tokens.postings.members(token) if r != probe.row)
+            if self.rule.param <= 0:
+                # every record holding a usable token chose it
                 yield from others
-                continue
-            key = scoped(_parent(probe.values, self.parent_field), token)
-            block = [r for r in others if self._chose(r, key, token, frequency)]
-            if usable(len(block) + 1, self.rule.max_block_size):
-                yield from block
+            else:
+                yield from (r for r in others if self._chose(r, token, frequency))
 
-    def _chose(self, row: int, key: str, token: str, frequency: Frequency) -> bool:
-        parent_field = self.parent_field
-        if parent_field is not None and scoped(self.store.value(row, parent_field), token) != key:
-            return False
+    def _chose(self, row: int, token: str, frequency: Frequency) -> bool:
         own = tokens_of(self.store.value(row, self.rule.field))
         return token in choose_tokens(((frequency(t), t) for t in own), self.rule)
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from matching.blocking import block
 from matching.compare import compare
-from matching.config import MatchSettings
+from matching.config import BlockingRule, MatchSettings
 from matching.index import Decision, MatchIndex
 from matching.pipeline import dedupe, score
 from matching.prepare import prepare
@@ -57,6 +57,21 @@ def tight(settings: MatchSettings) -> MatchSettings:
             param=2 if r.method == "tokens" else r.param,
         )
         for r in settings.blocking
+    )
+    return dataclasses.replace(settings, blocking=rules)
+
+
+def mixed(settings: MatchSettings) -> MatchSettings:
+    """The same comparisons blocked by every other kind of rule, small caps included."""
+    name = next(r.field for r in settings.blocking if r.method == "tokens")
+    other = next(r.field for r in settings.blocking if r.method == "exact")
+    rules = (
+        BlockingRule(name, "prefix", max_block_size=12, param=5),
+        BlockingRule(name, "phonetic", max_block_size=8),
+        BlockingRule(name, "tokens", max_block_size=25),
+        BlockingRule(name, "acronym", max_block_size=6),
+        BlockingRule(other, "sorted_neighbourhood", param=3),
+        BlockingRule(other, "exact", max_block_size=4),
     )
     return dataclasses.replace(settings, blocking=rules)
 
