@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from matching.normalize.text import collapse_digraphs, fold_text, to_ascii
+from matching.normalize.text import collapse_digraphs, squash, to_ascii
 
 # canonical: spellings. English street types -> USPS abbreviations; German "Straße" -> "str"
 # (kept apart from "st": "Main St" and "Hauptstr." are different words that happen to agree).
@@ -164,12 +164,17 @@ _STREET_PHRASES = _Phrases(_STREET_TYPES)
 _CITY_PHRASES = _Phrases(_CITY_ALIASES)
 
 
+def _fold_ascii(text: str) -> str:
+    """`fold_text` of text `to_ascii` has already read (ASCII): lower case, punctuation squashed."""
+    return squash(text.lower())
+
+
 @lru_cache(maxsize=65536)
 def normalize_street(raw: str | None) -> str | None:
     """Folded street line with street types canonical ("Straße" -> "str", "Street" -> "st")."""
     text = to_ascii(raw or "").replace("#", " unit ").replace("'", "")
     # Split "12a" stays one token; "12-14" becomes "12 14": both sides fold the same way.
-    tokens = [collapse_digraphs(t) for t in fold_text(text).split()]
+    tokens = [collapse_digraphs(t) for t in _fold_ascii(text).split()]
     tokens = [_compound_type(t) for t in tokens]
     if not tokens:
         return None
@@ -203,8 +208,8 @@ def _drop_cross_reference(tokens: list[str]) -> list[str]:
 def normalize_city(raw: str | None) -> str | None:
     """Folded city name with saints spelled out and common exonyms unified ("Köln" = "Cologne")."""
     # "Austin, TX", "Toronto, ON, Canada": the state and country after a comma are not the city.
-    text = next((p for p in to_ascii(raw or "").split(",") if fold_text(p)), "")
-    tokens = [collapse_digraphs(t) for t in fold_text(text.replace("'", "")).split()]
+    text = next((p for p in to_ascii(raw or "").split(",") if _fold_ascii(p)), "")
+    tokens = [collapse_digraphs(t) for t in _fold_ascii(text.replace("'", "")).split()]
     # Postcodes and district numbers written into the city field ("80331 München", "Paris 8").
     tokens = [t for t in tokens if not t.isdigit()] or tokens
     if not tokens:
