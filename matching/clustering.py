@@ -113,8 +113,8 @@ def _average_linkage(state: _Linkage, min_support: float) -> None:
     The heap holds, for every linked pair, its current key or an older, better one: a group
     that grows without new mass towards a neighbour only loses support, so that pair is
     re-queued when its old entry comes up, and only the pairs the merged-away group had mass
-    with (whose mass or id changed) are queued at once. The order of merges is that of re-queueing every
-    neighbour after each merge, at a fraction of the work on large components.
+    with (whose mass or id changed) are queued at once. The order of merges is that of
+    re-queueing every neighbour after each merge, at a fraction of the work on big components.
     """
     heap = [state.key(a, b) for a in state.links for b in state.links[a] if a < b]
     heapq.heapify(heap)

@@ -60,7 +60,7 @@ def customers() -> MatchSettings:
             ComparisonSpec("country", "country", "exact"),
             # street, postcode and city all say "same place": count only the strongest
             ComparisonSpec("postcode", "postcode", "exact", group=LOCATION, max_weight=PLACE_BITS),
-            ComparisonSpec("city", "city", "string", (0.9,), group=LOCATION),
+            ComparisonSpec("city", "city", "string", (0.9,), group=LOCATION, max_weight=PLACE_BITS),
             ComparisonSpec(
                 "street", "street", "string", (0.95, 0.85), group=LOCATION, max_weight=PLACE_BITS
             ),

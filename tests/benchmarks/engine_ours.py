@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from matching.pipeline import dedupe
+from matching.batch.pipeline import dedupe_batch
 from matching.presets import preset
 from tests.benchmarks.data import Dataset
 from tests.benchmarks.metrics import cluster_scores, pair_scores
@@ -17,7 +17,7 @@ def run(data: Dataset) -> dict[str, Any]:
     """Fit, score and cluster; report scores after clustering, blocking recall, pair count."""
     records = data.records.drop(columns=["entity"])
     started = time.perf_counter()
-    result = dedupe(records, preset(data.preset), link_only=data.link)
+    result = dedupe_batch(records, preset(data.preset), link_only=data.link)
     elapsed = time.perf_counter() - started
     clusters = pd.Series(result.clusters["cluster_id"].to_numpy())
     after = cluster_scores(data.records, clusters, data.link)
