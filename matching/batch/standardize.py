@@ -47,10 +47,14 @@ class Column:
     codes: IntArray
     values: list[str]
 
+    def to_array(self) -> npt.NDArray[np.object_]:
+        """The value of every record (an object array), None where missing."""
+        lookup = np.array([*self.values, None], dtype=object)
+        return lookup[self.codes]
+
     def to_list(self) -> list[str | None]:
         """The value of every record, None where missing."""
-        lookup = np.array([*self.values, None], dtype=object)
-        return list(lookup[self.codes])
+        return list(self.to_array())
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -65,7 +69,7 @@ class Prepared:
 
     def to_frame(self) -> pd.DataFrame:
         """The frame `prepare()` returns: one row per record, dtype object, None where unknown."""
-        data = {name: column.to_list() for name, column in self.columns.items()}
+        data = {name: column.to_array() for name, column in self.columns.items()}
         return pd.DataFrame(data, index=range(self.size), dtype=object)
 
 
@@ -287,20 +291,19 @@ class _Field:
     done: dict[str, Column] | None = None
 
     def columns(self) -> dict[str, Column]:
-        """The field's prepared column(s), from its job's outputs."""
-        if self.done is None:
-            self.done = self._columns(self.pending.result())
-        return self.done
-
-    def _columns(self, outputs: list[Any]) -> dict[str, Column]:
-        name = self.spec.name
+        """The field's prepared column(s), from its job's outputs (read once)."""
+        if self.done is not None:
+            return self.done
+        outputs, name = self.pending.result(), self.spec.name
         if self.spec.standardizer != "org_name":
-            return {name: _column(self.codes, outputs)}
+            self.done = {name: _column(self.codes, outputs)}
+            return self.done
         clean, forms = zip(*outputs, strict=True) if outputs else ((), ())
-        return {
+        self.done = {
             name: _column(self.codes, clean),
             name + LEGAL_FORM_SUFFIX: _legal_forms(self.codes, forms, self.country),
         }
+        return self.done
 
 
 def _legal_forms(names: IntArray, forms: Sequence[str | None], country: Column | None) -> Column:
@@ -315,14 +318,10 @@ def _legal_forms(names: IntArray, forms: Sequence[str | None], country: Column |
 
 
 def _submit(spec: FieldSpec, raw: Column, country: Column | None, runner: _Runner) -> _Field:
-    if spec.standardizer in IN_COUNTRY:
+    codes, values, countries = raw.codes, raw.values, None
+    if spec.standardizer in IN_COUNTRY:  # once per distinct (value, country) pair
         codes, values, countries = _pairs(raw, country)
-        return _Field(
-            spec, codes, country, runner.submit(_Job(spec.standardizer, values, countries))
-        )
-    return _Field(
-        spec, raw.codes, country, runner.submit(_Job(spec.standardizer, raw.values, None))
-    )
+    return _Field(spec, codes, country, runner.submit(_Job(spec.standardizer, values, countries)))
 
 
 def _in_prepare_order(fields: list[_Field]) -> dict[str, Column]:
