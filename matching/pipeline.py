@@ -200,11 +200,12 @@ def explain(
         "source_id_r": ids[right],
         "match_weight": np.round(scored.total, 3),
         "probability": np.round(scored.prob, 5),
-        "decision": np.array(DECISIONS, dtype=object)[band],
-        "rule": np.array(RULE_NAMES, dtype=object)[scored.rule],
+        # labels as categories: a million explained pairs hold one byte per label, not a pointer
+        "decision": pd.Categorical.from_codes(band, DECISIONS),
+        "rule": pd.Categorical.from_codes(scored.rule, RULE_NAMES),
     }
     for c, spec in enumerate(settings.comparisons):
-        columns[spec.name] = np.array(spec.level_labels(), dtype=object)[scored.levels[:, c]]
+        columns[spec.name] = pd.Categorical.from_codes(scored.levels[:, c], spec.level_labels())
         columns[f"{spec.name}_weight"] = np.round(scored.weights[:, c], 3)
     frame = pd.DataFrame(columns)
     return frame
