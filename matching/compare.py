@@ -187,13 +187,18 @@ def levels_for(
         sims = similarities(
             spec, [str(left[i]) for i in fuzzy], [str(right[i]) for i in fuzzy], weights
         )
-        levels = np.full(len(fuzzy), spec.n_levels - 1, np.int8)
-        # thresholds run from strictest to loosest; the first one cleared wins
-        sign = -1.0 if spec.kind == "days" else 1.0
-        for k in range(len(spec.thresholds) - 1, -1, -1):
-            levels[sims >= sign * spec.thresholds[k]] = k + 2
-        out[fuzzy] = levels
+        out[fuzzy] = fuzzy_levels(spec, sims)
     return out
+
+
+def fuzzy_levels(spec: ComparisonSpec, sims: FloatArray) -> LevelArray:
+    """Level of each similarity of two different values: the strictest threshold it clears."""
+    levels = np.full(len(sims), spec.n_levels - 1, np.int8)
+    sign = -1.0 if spec.kind == "days" else 1.0
+    # thresholds run from strictest to loosest; the first one cleared wins
+    for k in range(len(spec.thresholds) - 1, -1, -1):
+        levels[sims >= sign * spec.thresholds[k]] = k + 2
+    return levels
 
 
 def compare(

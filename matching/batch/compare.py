@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from matching.batch.names import NameTokens, pair_similarity
-from matching.compare import EXACT_LEVEL, NULL_LEVEL, LevelArray, similarities
+from matching.compare import EXACT_LEVEL, NULL_LEVEL, LevelArray, fuzzy_levels, similarities
 from matching.config import ComparisonSpec
 
 IntArray = npt.NDArray[np.int64]
@@ -65,11 +65,6 @@ def comparison_levels(
     distinct = np.asarray(distinct, np.int64)
     sims = _distinct_similarities(
         spec, values, distinct // len(values), distinct % len(values), tokens, workers
-    )[which]
-    levels = np.full(len(fuzzy), spec.n_levels - 1, np.int8)
-    sign = -1.0 if spec.kind == "days" else 1.0
-    # thresholds run from strictest to loosest; the first one cleared wins
-    for k in range(len(spec.thresholds) - 1, -1, -1):
-        levels[sims >= sign * spec.thresholds[k]] = k + 2
-    out[fuzzy] = levels
+    )
+    out[fuzzy] = fuzzy_levels(spec, sims)[which]
     return out

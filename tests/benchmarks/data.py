@@ -104,47 +104,42 @@ def seeds_present() -> bool:
     return (SEEDS / "truth" / "customers.csv").exists() and any(f.exists() for f in files)
 
 
-def _seed_customers() -> Dataset:
+def seed_customers(root: Path = SEEDS) -> Dataset:
+    """The customers of a seeds world (the shipped one unless `root` names another)."""
     frames = []
     for system in SYSTEMS:
-        path = SEEDS / "data" / system / "customers.csv"
+        path = root / "data" / system / "customers.csv"
         if path.exists():
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             frame["source_system"] = frame.get("source_system", system)
             frames.append(frame)
     records = pd.concat(frames, ignore_index=True)
-    truth = pd.read_csv(SEEDS / "truth" / "customers.csv", dtype=str)
-    entity = dict(
-        zip(
-            zip(truth["source_system"], truth["source_id"], strict=True),
-            truth["entity_id"],
-            strict=True,
-        )
-    )
+    entity = _seed_entities("customers", root)
     keys = zip(records["source_system"], records["source_id"], strict=True)
     records["entity"] = [entity.get(k, f"{k[0]}:{k[1]}") for k in keys]
     return Dataset("seed_customers", records, link=False, preset="customers")
 
 
-def _seed_entities(kind: str) -> dict[tuple[str, str], str]:
-    truth = pd.read_csv(SEEDS / "truth" / f"{kind}.csv", dtype=str)
+def _seed_entities(kind: str, root: Path) -> dict[tuple[str, str], str]:
+    truth = pd.read_csv(root / "truth" / f"{kind}.csv", dtype=str)
     keys = zip(truth["source_system"], truth["source_id"], strict=True)
     return dict(zip(keys, truth["entity_id"], strict=True))
 
 
-def _seed_children(kind: str) -> Dataset:
+def seed_children(kind: str, root: Path = SEEDS) -> Dataset:
+    """Contracts or projects of a seeds world, each with its true customer as parent."""
     frames = []
     for system in SYSTEMS:
-        path = SEEDS / "data" / system / f"{kind}.csv"
+        path = root / "data" / system / f"{kind}.csv"
         if path.exists():
             frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
     records = pd.concat(frames, ignore_index=True)
     # children are matched inside their resolved customer: here the true one, so the score
     # measures child matching alone
-    customer = _seed_entities("customers")
+    customer = _seed_entities("customers", root)
     parents = zip(records["source_system"], records["customer_source_id"], strict=True)
     records["customer_golden_id"] = [customer.get(k, "") for k in parents]
-    entity = _seed_entities(kind)
+    entity = _seed_entities(kind, root)
     keys = zip(records["source_system"], records["source_id"], strict=True)
     records["entity"] = [entity.get(k, f"{k[0]}:{k[1]}") for k in keys]
     return Dataset(f"seed_{kind}", records, link=False, preset=kind)
@@ -155,9 +150,9 @@ LOADERS: dict[str, Callable[[], Dataset]] = {
     "fodors_zagat": _fodors_zagat,
     "febrl3": _febrl3,
     "febrl4": _febrl4,
-    "seed_customers": _seed_customers,
-    "seed_projects": lambda: _seed_children("projects"),
-    "seed_contracts": lambda: _seed_children("contracts"),
+    "seed_customers": seed_customers,
+    "seed_projects": lambda: seed_children("projects"),
+    "seed_contracts": lambda: seed_children("contracts"),
 }
 
 
