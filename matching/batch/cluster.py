@@ -18,6 +18,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from matching.blocking.columns import distinct
 from matching.clustering import ConstraintConflict, Edge, cluster
 
 IntArray = npt.NDArray[np.int64]
@@ -140,7 +141,7 @@ def _cluster_part(part: _Part, upper: float, min_support: float) -> IntArray:
 
 def _shares(comp_of_member: IntArray, edges_per_comp: IntArray, workers: int) -> IntArray:
     """Worker per component: largest first onto the least loaded, so shares even out."""
-    comps = np.unique(comp_of_member)
+    comps = distinct(comp_of_member)
     load = np.zeros(max(workers, 1), np.int64)
     share = np.zeros(int(comps.max(initial=0)) + 1, np.int64)
     for c in comps[np.argsort(-edges_per_comp[comps], kind="stable")].tolist():
@@ -167,7 +168,9 @@ def _linkage_labels(
     process (the reference is plain Python: one core per process).
     """
     left, right, prob = scored
-    inside = (comp[left] == comp[right]) & np.isin(comp[left], np.unique(comp[members]))
+    chosen = np.zeros(int(comp.max()) + 1, bool)
+    chosen[comp[members]] = True
+    inside = (comp[left] == comp[right]) & chosen[comp[left]]
     edges_per_comp = np.bincount(comp[left[inside]], minlength=int(comp.max()) + 1)
     share = _shares(comp[members], edges_per_comp, workers)
     parts = []

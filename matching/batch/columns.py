@@ -13,6 +13,14 @@ __all__ = ["Column", "prepared_columns"]
 def prepared_columns(
     records: pd.DataFrame, settings: MatchSettings, workers: int
 ) -> tuple[pd.DataFrame, dict[str, Column]]:
-    """The prepared frame (for blocking) and every feature as a `Column`."""
+    """Every feature as a `Column`, and as a frame of categoricals for blocking (the same codes,
+    so blocking reads them without encoding a million strings again)."""
     prepared = prepare_distinct(records, settings, workers=workers)
-    return prepared.to_frame(), dict(prepared.columns)
+    frame = pd.DataFrame(
+        {
+            name: pd.Categorical.from_codes(column.codes, column.values)
+            for name, column in prepared.columns.items()
+        },
+        index=range(prepared.size),
+    )
+    return frame, dict(prepared.columns)

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import JaroWinkler, Prefix
 from rapidfuzz.process import cpdist
 
+from matching.blocking.columns import distinct
 from matching.compare import (
     DISTINCT_WORDS_FACTOR,
     FUZZY_TOKEN_MIN_LENGTH,
@@ -122,7 +123,7 @@ class TokenPairCache:
         found = pos < len(self.codes)
         found[found] = self.codes[pos[found]] == wanted[found]
         if not found.all():
-            new = np.unique(wanted[~found])
+            new = distinct(wanted[~found])
             self._add(
                 new, _token_pair_similarity(self.tokens, new // size, new % size, self.workers)
             )
