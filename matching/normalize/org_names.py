@@ -110,15 +110,15 @@ def _non_latin(raw: str) -> _Standardized | None:
 def _latin(segments: list[list[str]]) -> _Standardized:
     parts = Parts(segments)
     parts.peel()
-    tokens = [_canonical(t) for t in parts.tokens]
+    tokens = list(map(_canonical, parts.tokens))
     # Most names: a second pass peels nothing and their canonical spelling is canonical.
-    if settled(tokens) and (tokens == parts.tokens or [_canonical(t) for t in tokens] == tokens):
+    if settled(tokens) and (tokens == parts.tokens or list(map(_canonical, tokens)) == tokens):
         return tokens, parts.legal_form, parts.region
     # A canonical spelling can expose a new suffix ("Acme Company Co"); peel to a fixed point.
     while True:
         again = Parts([tokens])
         again.peel()
-        again_tokens = [_canonical(t) for t in again.tokens]
+        again_tokens = list(map(_canonical, again.tokens))
         if again_tokens == tokens:
             break
         tokens = again_tokens

@@ -180,14 +180,14 @@ def _prefix_form(tokens: list[str]) -> tuple[tuple[str, ...], str] | None:
 
 def _quiet(tokens: list[str]) -> bool:
     """Whether no suffix step can apply: a cheap look at the last three tokens."""
-    if len(tokens) < 2:
+    size = len(tokens)
+    if size < 2:
         return True
-    return not (
-        _suffix_flags(tokens[-1])
-        # a place after a legal form ends in one or two words
-        or _suffix_flags(tokens[-2]) & _ENDS_LEGAL_FORM
-        or (len(tokens) > 2 and _suffix_flags(tokens[-3]) & _ENDS_LEGAL_FORM)
-    )
+    flags = _suffix_flags
+    # a place after a legal form ends in one or two words
+    if flags(tokens[-1]) or flags(tokens[-2]) & _ENDS_LEGAL_FORM:
+        return False
+    return size == 2 or not flags(tokens[-3]) & _ENDS_LEGAL_FORM
 
 
 def settled(tokens: list[str]) -> bool:
