@@ -195,7 +195,7 @@ def _long_spellings_near() -> dict[int, tuple[tuple[str, str], ...]]:
 _DOUBLED = re.compile(r"(.)\1")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=16384)
 def _typo_of(word: str) -> str | None:
     """The code of the legal form `word` misspells by one keystroke ("Incorported", "Ltdd")."""
     if word in _NOT_TYPOS:

@@ -82,7 +82,7 @@ def _reserved() -> frozenset[str]:
     return frozenset(words | ARTICLES | CONJUNCTIONS | REGION_GUARDS | _OTHER_NAME_MARKERS)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=65536)
 def _canonical(token: str) -> str:
     aliased = canonical_token(token)
     if aliased != token:

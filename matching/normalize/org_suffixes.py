@@ -62,7 +62,7 @@ _ENDS_LEGAL_FORM = 2
 _ENDS_PEELED_WORDS = 4
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=65536)
 def _suffix_flags(token: str) -> int:
     """Which suffixes `token` can end: a region, a legal form (or its typo), peeled words."""
     return (
