@@ -246,34 +246,34 @@ def _parse(digits: str, plus: bool, region: str | None) -> tuple[int, str] | _Un
     return None if len(national) > _MAX_NATIONAL else (code, national)
 
 
-def _region_of(code: int, national: str) -> str | None:
-    """region_code_for_number."""
+def _region_of(code: int, national: str) -> tuple[str | None, bool]:
+    """region_code_for_number, and whether it was found by the number's type there."""
     regions = COUNTRY_CODE_TO_REGION_CODE.get(code)
     if regions is None:
-        return None
+        return None, False
     if len(regions) == 1:
-        return regions[0]
+        return regions[0], False
     for region in regions:
         plan = _region_plan(region)
         if plan is None:
             continue
         if plan.leading_digits is not None:
             if plan.leading_digits.match(national):
-                return region
+                return region, False
         elif plan.known_type(national):
-            return region
-    return None
+            return region, True
+    return None, False
 
 
 def _valid(code: int, national: str) -> bool:
     """is_valid_number."""
-    region = _region_of(code, national)
+    region, typed = _region_of(code, national)
     if region is None:
         return False
-    plan = _plan(code, region)
+    plan = _plan(code, region)  # the plan `_region_of` read for a geographic region
     if plan is None or (region != _NON_GEO and plan.country_code != code):
         return False
-    return plan.known_type(national)
+    return typed or plan.known_type(national)
 
 
 def _plausible(code: int, national: str) -> bool:
