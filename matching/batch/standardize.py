@@ -85,20 +85,22 @@ class _Job:
     countries: list[str | None] | None
 
 
-def _org_name(raw: str) -> tuple[str | None, str | None]:
-    name = clean_and_legal_form(raw)  # as normalize_org_name reads it, without its cache
-    return (None, None) if name is None else (name[0] or None, name[1])
+def _org_names(values: list[str]) -> list[list[str | None]]:
+    # as normalize_org_name reads them, without its cache: clean names and legal forms
+    names = [clean_and_legal_form(v) or ("", None) for v in values]
+    return [[name[0] or None for name in names], [name[1] for name in names]]
 
 
-def _run_chunk(job: _Job) -> list[Any]:
-    """Standardize one chunk (in a worker process, or in-process for small inputs)."""
+def _run_chunk(job: _Job) -> list[list[Any]]:
+    """Standardize one chunk (in a worker process, or in-process for small inputs): one list
+    of outputs per prepared feature (two for an organisation name)."""
     if job.standardizer == "org_name":
-        return [_org_name(v) for v in job.values]
+        return _org_names(job.values)
     if job.countries is not None:
         read = IN_COUNTRY_ONCE[job.standardizer]
-        return [read(v, c) for v, c in zip(job.values, job.countries, strict=True)]
+        return [[read(v, c) for v, c in zip(job.values, job.countries, strict=True)]]
     convert = SIMPLE_ONCE[job.standardizer]
-    return [convert(v) for v in job.values]
+    return [[convert(v) for v in job.values]]
 
 
 def _chunks(job: _Job) -> Iterator[_Job]:
@@ -112,14 +114,15 @@ class _Pending:
     """A submitted job: its chunks' futures, or nothing yet when it runs in-process."""
 
     job: _Job
-    futures: list[Future[list[Any]]] = field(default_factory=list)
+    futures: list[Future[list[list[Any]]]] = field(default_factory=list)
 
-    def result(self) -> list[Any]:
+    def result(self) -> list[list[Any]]:
         """The job's outputs (once: the futures let go of them)."""
         if not self.futures:
             return _run_chunk(self.job)
         futures, self.futures = self.futures, []
-        return list(chain.from_iterable(future.result() for future in futures))
+        chunks = [future.result() for future in futures]
+        return [list(chain.from_iterable(part)) for part in zip(*chunks, strict=True)]
 
 
 class _Runner:
@@ -295,14 +298,10 @@ class _Field:
         if self.done is not None:
             return self.done
         outputs, name = self.pending.result(), self.spec.name
-        if self.spec.standardizer != "org_name":
-            self.done = {name: _column(self.codes, outputs)}
-            return self.done
-        clean, forms = zip(*outputs, strict=True) if outputs else ((), ())
-        self.done = {
-            name: _column(self.codes, clean),
-            name + LEGAL_FORM_SUFFIX: _legal_forms(self.codes, forms, self.country),
-        }
+        self.done = {name: _column(self.codes, outputs[0])}
+        if self.spec.standardizer == "org_name":
+            forms = _legal_forms(self.codes, outputs[1], self.country)
+            self.done[name + LEGAL_FORM_SUFFIX] = forms
         return self.done
 
 
