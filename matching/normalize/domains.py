@@ -38,7 +38,9 @@ FREE_MAIL_DOMAINS = frozenset(_FREE_MAIL.split())
 _FREE_MAIL_BRANDS = frozenset({"yahoo", "hotmail", "outlook", "live", "gmx", "aol", "ymail"})
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+# Two labels or more, each of 1-63 letters, digits and inner hyphens.
+_HOST = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _HOST_END = re.compile(r"[/?#\s]")
 _PORT = re.compile(r":\d*$")
@@ -48,16 +50,17 @@ _ADDRESS_BREAK = re.compile(r"[;,\s]+")
 
 def _host_labels(host: str) -> list[str] | None:
     host = host.strip().strip(".").lower()
-    if not host or _IPV4.match(host):
+    if not host or (host[-1].isdigit() and _IPV4.match(host)):  # an address ends in a digit
         return None
     if not host.isascii():  # an ASCII host is its own IDNA form (bad labels fail below)
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
             return None
-    labels = host.split(".")
-    if len(labels) < 2 or not all(map(_LABEL.match, labels)):
+    # the host holds no whitespace: its callers cut it at the first
+    if not _HOST.fullmatch(host):
         return None
+    labels = host.split(".")
     if not ((labels[-1].isalpha() and len(labels[-1]) >= 2) or labels[-1].startswith("xn--")):
         return None
     return labels
