@@ -193,7 +193,9 @@ def test_a_country_field_that_is_not_a_country_standardizer_is_read_where_prepar
 )
 def test_a_later_field_of_the_same_name_wins_as_in_prepare(second: FieldSpec, changed: str) -> None:
     records = pd.DataFrame({"a": ["Acme Ltd"], "b": ["Foo Bar"]}, dtype=object)
-    settings = _settings(FieldSpec("name", ("a",), "org_name"), second, country_field=None)
+    # read from two columns, the first field is read after the second, which still wins
+    first = FieldSpec("name", ("a", "b"), "org_name")
+    settings = _settings(first, second, country_field=None)
     prepared = prepare_distinct(records, settings)
     _assert_same_as_prepare(prepared, records, settings)
     assert prepared.to_frame()[changed].tolist() == ["foo bar"]
