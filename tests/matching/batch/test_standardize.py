@@ -75,9 +75,12 @@ def test_generated_customers_prepare_the_same_as_prepare() -> None:
     _assert_same_as_prepare(prepare_distinct(records, customers()), records, customers())
 
 
-def test_the_process_pool_gives_the_same_answer() -> None:
+@pytest.mark.parametrize("start_method", [None, "spawn"])
+def test_the_process_pool_gives_the_same_answer(start_method: str | None) -> None:
     records = _seeds("customers")
-    prepared = prepare_distinct(records, customers(), workers=2, min_parallel=1)
+    prepared = prepare_distinct(
+        records, customers(), workers=2, min_parallel=1, start_method=start_method
+    )
     _assert_same_as_prepare(prepared, records, customers())
 
 
