@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,7 +33,6 @@ IntArray = npt.NDArray[np.int64]
 # Below this many distinct values in all, a pool costs more than it saves.
 MIN_PARALLEL = 20_000
 CHUNK = 10_000
-_AFTER_NUL = re.compile(r"\0\s")  # a literal first character: a fast scan
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -188,44 +186,46 @@ def _lookup(codes: IntArray, table: npt.ArrayLike) -> IntArray:
     return np.append(np.asarray(table, dtype=np.int64), -1)[codes]
 
 
-def _factorize_objects(values: npt.NDArray[np.object_]) -> tuple[IntArray, Any]:
-    """`pd.factorize`, exact also for strings holding NUL, where its table of strings stops."""
-    try:
-        cut = any("\0" in v for v in values)
-    except TypeError:  # not only strings: pandas hashes them as objects, which is exact
-        cut = False
-    if cut:  # a None sends pandas to its table of objects
-        codes, uniques = pd.factorize(np.append(values, [None]), use_na_sentinel=True)
-        return np.asarray(codes[:-1], dtype=np.int64), uniques
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), uniques
+def _factorize_objects(values: npt.NDArray[np.object_], *, scan: bool) -> tuple[IntArray, Any]:
+    """`pd.factorize` that tells apart strings differing after a NUL.
+
+    pandas factorizes an array of nothing but strings as C strings, which end at a NUL: "a"
+    and "a\\0b" would share a code. One None sends it to its table of Python objects, which is
+    exact, and barely slower where strings lie scattered in memory (records built in this
+    process); `scan` first looks for a NUL instead, which is cheaper where they lie together.
+    """
+    if scan:
+        try:
+            cut = any("\0" in v for v in values)
+        except TypeError:  # not only strings: pandas uses its table of objects anyway
+            cut = False
+        if not cut:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            return np.asarray(codes, dtype=np.int64), uniques
+    codes, uniques = pd.factorize(np.append(values, [None]), use_na_sentinel=True)
+    return np.asarray(codes[:-1], dtype=np.int64), uniques
 
 
-def _factorize(values: Sequence[object]) -> tuple[IntArray, list[Any]]:
+def _factorize(values: Sequence[object], *, scan: bool = True) -> tuple[IntArray, list[Any]]:
     """Codes into distinct values (None is missing: -1), and the distinct values."""
-    codes, uniques = _factorize_objects(np.asarray(values, dtype=object))
+    codes, uniques = _factorize_objects(np.asarray(values, dtype=object), scan=scan)
     return codes, list(uniques)
-
-
-def _padded(values: Sequence[str]) -> bool:
-    """Whether a value starts or ends with whitespace (what `str.strip` removes)."""
-    joined = "\0" + "\0".join(values) + "\0"  # a NUL inside a value only errs towards True
-    return _AFTER_NUL.search(joined) is not None or _AFTER_NUL.search(joined[::-1]) is not None
 
 
 def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
     """Codes of raw cells into their distinct values read by `clean_raw` (-1 for None)."""
     raw = cells.to_numpy()
     if raw.dtype != object:  # numbers, dates: `clean_raw` reads what `tolist` gives
-        return _factorize([clean_raw(v) for v in cells.tolist()])
-    codes, uniques = _factorize_objects(raw)
+        return _factorize([clean_raw(v) for v in cells.tolist()], scan=False)
+    # stripped first, so " Acme" and "Acme" are one value; a None sends pandas to its table of
+    # Python objects, exact where its C strings would stop at a NUL ("a" and "a\\0b")
+    stripped = chain((v.strip() if type(v) is str else v for v in raw), [None])
+    codes, uniques = pd.factorize(np.fromiter(stripped, object, len(raw) + 1))
+    codes = np.asarray(codes[:-1], dtype=np.int64)
     missing = raw[codes < 0]
     # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
     if not (set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}):
-        return _factorize([clean_raw(v) for v in cells.tolist()])
-    if _padded(uniques):  # " Acme" strips to "Acme", which may be there too
-        output_codes, values = _factorize([u.strip() or None for u in uniques])
-        return _lookup(codes, output_codes), values
+        return _factorize([clean_raw(v) for v in cells.tolist()], scan=False)
     distinct = np.asarray(uniques, dtype=object)
     kept = distinct != ""
     if kept.all():
