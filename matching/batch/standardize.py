@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
+from operator import is_not
 from types import TracebackType
 from typing import Any
 
@@ -217,21 +218,37 @@ def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
     raw = cells.to_numpy()
     if raw.dtype != object:  # numbers, dates: `clean_raw` reads what `tolist` gives
         return _factorize([clean_raw(v) for v in cells.tolist()], scan=False)
-    # stripped first, so " Acme" and "Acme" are one value; a None sends pandas to its table of
-    # Python objects, exact where its C strings would stop at a NUL ("a" and "a\\0b")
-    stripped = chain((v.strip() if type(v) is str else v for v in raw), [None])
-    codes, uniques = pd.factorize(np.fromiter(stripped, object, len(raw) + 1))
-    codes = np.asarray(codes[:-1], dtype=np.int64)
+    codes, uniques = _factorize_objects(raw, scan=False)
     missing = raw[codes < 0]
     # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
     if not (set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}):
         return _factorize([clean_raw(v) for v in cells.tolist()], scan=False)
-    distinct = np.asarray(uniques, dtype=object)
-    kept = distinct != ""
-    if kept.all():
-        return codes, list(distinct)
-    # the blank is missing; the other values keep their order
-    return _lookup(codes, np.where(kept, np.cumsum(kept) - 1, -1)), list(distinct[kept])
+    # stripped once per distinct value; `strip` returns the very value when it has no padding
+    cleaned = [u.strip() for u in uniques]
+    padded = np.fromiter(map(is_not, cleaned, uniques), bool, len(cleaned))
+    table = _merged(cleaned, list(uniques), np.flatnonzero(padded).tolist())
+    kept = table == np.arange(len(table))
+    renumbered = np.where(table >= 0, (np.cumsum(kept) - 1)[table], -1)
+    return _lookup(codes, renumbered), [cleaned[i] for i in np.flatnonzero(kept).tolist()]
+
+
+def _merged(cleaned: list[str], uniques: list[str], padded: list[int]) -> IntArray:
+    """For each stripped value the position of its first equal (itself, mostly), -1 if blank.
+
+    Only a padded value can meet another: " Acme" strips to "Acme", which may be there too.
+    """
+    table = np.arange(len(cleaned))
+    if padded:
+        first = dict(zip(uniques, range(len(uniques)), strict=True))
+        for i in padded:
+            table[i] = first.setdefault(cleaned[i], i)
+        blank = first.get("")
+    else:
+        blanks = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+        blank = int(blanks[0]) if len(blanks) else None
+    if blank is not None:
+        table[table == blank] = -1
+    return table
 
 
 def first_present(records: pd.DataFrame, columns: tuple[str, ...]) -> Column:

@@ -130,6 +130,8 @@ def test_awkward_cells_prepare_the_same_as_prepare() -> None:
         ["Acme", "Acme\t", "\u2003Acme", "\u00a0Acme\n", "Acme"],  # spaces Python strips
         ["a\x00 b", "a\x00", "\x00", "b"],  # the separator inside values
         ["", "   ", "\n", "x", None],
+        ["  ", "\t", " x", "x ", "y"],  # blanks only as spaces; two spellings of "x"
+        [" x", "x", "", " "],
         ["x", "y", "z"],
     ],
 )
