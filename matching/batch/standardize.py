@@ -228,6 +228,8 @@ def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
     padded = np.fromiter(map(is_not, cleaned, uniques), bool, len(cleaned))
     table = _merged(cleaned, list(uniques), np.flatnonzero(padded).tolist())
     kept = table == np.arange(len(table))
+    if kept.all():  # most columns: nothing padded, nothing blank
+        return codes, cleaned
     renumbered = np.where(table >= 0, (np.cumsum(kept) - 1)[table], -1)
     return _lookup(codes, renumbered), [cleaned[i] for i in np.flatnonzero(kept).tolist()]
 
