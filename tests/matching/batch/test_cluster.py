@@ -31,6 +31,16 @@ def graphs(draw: st.DrawFn) -> tuple[int, dict[Edge, float], list[Edge], list[Ed
     return n, scored, must, cannot, conflicts
 
 
+def _arrays(scored: dict[Edge, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    edges = sorted(scored)
+    prob = np.array([scored[e] for e in edges], np.float64)
+    return (*_pairs(edges), prob)
+
+
+def _pairs(edges: list[Edge]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([a for a, _ in edges], np.int64), np.array([b for _, b in edges], np.int64)
+
+
 @given(graphs())
 def test_fast_cluster_equals_reference(
     graph: tuple[int, dict[Edge, float], list[Edge], list[Edge], list[Edge]],
@@ -38,14 +48,8 @@ def test_fast_cluster_equals_reference(
     n, scored, must, cannot, conflicts = graph
     for a, b in must:
         scored[(a, b)] = 1.0
-    edges = sorted(scored)
-    left = np.array([a for a, _ in edges], np.int64)
-    right = np.array([b for _, b in edges], np.int64)
-    prob = np.array([scored[e] for e in edges], np.float64)
-    hard = (
-        np.array([a for a, _ in conflicts], np.int64),
-        np.array([b for _, b in conflicts], np.int64),
-    )
+    left, right, prob = _arrays(scored)
+    hard = _pairs(conflicts)
     try:
         expected = cluster(
             n,
@@ -89,14 +93,8 @@ def test_two_workers_give_the_one_worker_partition(
     graph: tuple[int, dict[Edge, float], list[Edge], list[Edge], list[Edge]],
 ) -> None:
     n, scored, _, _, conflicts = graph
-    edges = sorted(scored)
-    left = np.array([a for a, _ in edges], np.int64)
-    right = np.array([b for _, b in edges], np.int64)
-    prob = np.array([scored[e] for e in edges], np.float64)
-    hard = (
-        np.array([a for a, _ in conflicts], np.int64),
-        np.array([b for _, b in conflicts], np.int64),
-    )
+    left, right, prob = _arrays(scored)
+    hard = _pairs(conflicts)
     one = fast_cluster(n, left, right, prob, 0.6, min_support=0.4, conflicts=hard)
     two = fast_cluster(n, left, right, prob, 0.6, min_support=0.4, conflicts=hard, workers=2)
     assert _partition(one) == _partition(two)
