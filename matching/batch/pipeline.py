@@ -129,11 +129,10 @@ def _constrain(
     if not pairs:
         return
     wanted = np.array([a * n + b for a, b in pairs], np.int64)
-    codes = left * n + right  # sorted: candidates come out of np.unique
-    pos = np.searchsorted(codes, wanted)
-    pos = pos[(pos < len(codes)) & (codes[np.minimum(pos, len(codes) - 1)] == wanted)]
-    prob[pos] = value
-    rule[pos] = code
+    # membership, not position: no reliance on the candidates' order
+    hit = np.isin(left * n + right, wanted)
+    prob[hit] = value
+    rule[hit] = code
 
 
 def dedupe_batch(
