@@ -15,6 +15,7 @@ from mdm.api import errors
 from mdm.api.metrics import Metrics
 from mdm.api.middleware import CorrelationMiddleware
 from mdm.api.rest import include_routers
+from mdm.auth.authenticator import Authenticator
 from mdm.db import create_db_engine
 from mdm.errors import DatabaseNotReady
 from mdm.settings import Settings
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_db_engine(settings)
         app.state.engine = engine
+        app.state.authenticator = authenticator = Authenticator(settings, engine)
         try:
             await run_in_threadpool(migrate.prepare, engine, embedded=settings.is_sqlite)
         except DatabaseNotReady as exc:
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            # Pending `last_used_at` writes finish on the engine before it goes away.
+            authenticator.close()
             engine.dispose()
 
     app = FastAPI(

@@ -11,10 +11,17 @@ class MDMError(Exception):
     code: ClassVar[str] = "mdm_error"
     status_code: ClassVar[int] = 400
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra or {}
+        self.headers = headers or {}
 
 
 class InvalidInput(MDMError):
@@ -53,10 +60,14 @@ class PayloadTooLarge(MDMError):
 
 
 class Unauthorized(MDMError):
-    """No valid credentials."""
+    """No valid credentials; answered with a `WWW-Authenticate: Bearer` challenge (RFC 6750)."""
 
     code = "unauthorized"
     status_code = 401
+
+    def __init__(self, detail: str, *, invalid_token: bool = False) -> None:
+        challenge = 'Bearer error="invalid_token"' if invalid_token else "Bearer"
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
 class Forbidden(MDMError):
@@ -64,6 +75,13 @@ class Forbidden(MDMError):
 
     code = "forbidden"
     status_code = 403
+
+
+class AuthUnavailable(MDMError):
+    """Credentials cannot be checked right now (the JWT issuer's keys are unreachable)."""
+
+    code = "auth_unavailable"
+    status_code = 503
 
 
 class DatabaseNotReady(MDMError):

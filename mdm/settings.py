@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SQLITE_DEFAULT_URL = "sqlite:///./mdm.db"
+# Public-key signatures only: a shared-secret (HS*) or unsigned ("none") token proves nothing
+# about the issuer once the secret is also ours.
+ASYMMETRIC_JWT_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
 
 
 class Settings(BaseSettings):
@@ -30,6 +35,22 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     # SQLite waits this long for a competing writer before failing with "database is locked".
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # A verified API key is trusted this long before its row is read again, so a key revoked
+    # from another process is refused within this many seconds (0: read on every request).
+    auth_cache_seconds: float = Field(default=5.0, ge=0)
+    # `mdm serve` on the embedded database prints a fresh `dev-admin` key unless this is off.
+    dev_key: bool = True
+    # OAuth2 bearer JWTs: accepted when an issuer is set, with its audience and a JWKS source
+    # (the issuer's URL, or a file for air-gapped installs).
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_jwks_file: str | None = None
+    jwt_algorithms: list[str] = ["RS256", "ES256"]
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # Signing keys are fetched again after this long, or sooner (at most every 30 s) when a
+    # token names a key id the cached set lacks (the issuer rotated its keys).
+    jwt_jwks_cache_seconds: int = Field(default=300, ge=0)
 
     @field_validator("database_url")
     @classmethod
@@ -42,6 +63,28 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgresql+psycopg://")):
             raise ValueError("MDM_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _jwt_complete(self) -> Settings:
+        """A JWT issuer without an audience or a key source would accept nothing (or too much)."""
+        if self.jwt_issuer and not (
+            self.jwt_audience and (self.jwt_jwks_url or self.jwt_jwks_file)
+        ):
+            raise ValueError(
+                "MDM_JWT_ISSUER needs MDM_JWT_AUDIENCE and MDM_JWT_JWKS_URL or MDM_JWT_JWKS_FILE"
+            )
+        if not self.jwt_issuer and (self.jwt_audience or self.jwt_jwks_url or self.jwt_jwks_file):
+            raise ValueError("MDM_JWT_AUDIENCE and the JWKS settings need MDM_JWT_ISSUER")
+        unsafe = sorted(set(self.jwt_algorithms) - ASYMMETRIC_JWT_ALGORITHMS)
+        if unsafe or not self.jwt_algorithms:
+            allowed = ", ".join(sorted(ASYMMETRIC_JWT_ALGORITHMS))
+            raise ValueError(f"MDM_JWT_ALGORITHMS: {unsafe or 'none'} not among {allowed}")
+        return self
+
+    @property
+    def jwt_enabled(self) -> bool:
+        """Whether bearer JWTs are accepted."""
+        return bool(self.jwt_issuer)
 
     @property
     def is_sqlite(self) -> bool:

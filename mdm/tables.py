@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
+import mdm.auth.models
 import mdm.db
 import mdm.golden.lineage_models
 import mdm.golden.models

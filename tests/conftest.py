@@ -8,7 +8,7 @@ database. A test is a database test when it uses one of the database fixtures.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import hypothesis
@@ -18,7 +18,9 @@ from sqlalchemy import Engine
 
 from mdm import migrate
 from mdm.app import create_app
-from mdm.db import create_db_engine
+from mdm.auth.keys import create_key
+from mdm.auth.principal import Scope
+from mdm.db import create_db_engine, session_scope
 from mdm.settings import Settings
 from tests.support.databases import (
     PostgresUnavailable,
@@ -32,7 +34,17 @@ hypothesis.settings.register_profile("default", max_examples=100, deadline=None)
 hypothesis.settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True)
 hypothesis.settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "default")
 
-DB_FIXTURES = {"backend_url", "engine", "settings", "client", "fresh_url", "fresh_engine"}
+DB_FIXTURES = {
+    "backend_url",
+    "engine",
+    "settings",
+    "client",
+    "anonymous_client",
+    "make_key",
+    "fresh_url",
+    "fresh_engine",
+}
+KeyFactory = Callable[..., str]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -101,11 +113,36 @@ def engine(_migrated_engine: Engine) -> Iterator[Engine]:
     empty_tables(_migrated_engine)
 
 
-@pytest.fixture
-def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    """A client on a fresh app over the session's database, lifespan included."""
+def _test_client(settings: Settings) -> TestClient:
     # From loopback, as a local caller is; Starlette's default client host is not an address.
-    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as test_client:
+    return TestClient(create_app(settings), client=("127.0.0.1", 50000))
+
+
+@pytest.fixture
+def make_key(engine: Engine) -> KeyFactory:
+    """`make_key(Scope.READ, ..., name="etl")`: a real API key made through the keys service."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(*scopes: Scope, name: str | None = None) -> str:
+        with session_scope(engine, write=True) as session:
+            label = name or f"test-key-{next(counter)}"
+            return create_key(session, label, frozenset(scopes), "tests").secret
+
+    return make
+
+
+@pytest.fixture
+def client(settings: Settings, make_key: KeyFactory) -> Iterator[TestClient]:
+    """A client on a fresh app over the session's database, lifespan included, as an admin."""
+    with _test_client(settings) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {make_key(Scope.ADMIN, name='admin')}"
+        yield test_client
+
+
+@pytest.fixture
+def anonymous_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """Like `client`, without credentials (set `headers` to act as someone)."""
+    with _test_client(settings) as test_client:
         yield test_client
 
 

@@ -44,7 +44,7 @@ def error_response(
 async def _mdm_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MDMError)
     detail: Any = exc.detail if not exc.extra else {"message": exc.detail, **exc.extra}
-    return error_response(exc.status_code, exc.code, detail)
+    return error_response(exc.status_code, exc.code, detail, exc.headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -64,6 +64,7 @@ class QuarantineItemOut(BaseModel):
     correlation_id: str | None
     created_at: datetime
     resolved_at: datetime | None
+    masked: list[str] = []  # attributes (or "native") hidden from this caller
 
     @classmethod
     def of(cls, item: QuarantineItem) -> QuarantineItemOut:

@@ -11,8 +11,10 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from mdm.app import create_app
+from mdm.auth.principal import Scope
 from mdm.records.models import QuarantineItem, SourceRecord
 from mdm.settings import Settings
+from tests.conftest import KeyFactory
 
 URL = "/api/v1/customers/records"
 ROW = {"source_system": "crm", "source_id": "001A", "name": "Acme GmbH", "country": "DE"}
@@ -66,9 +68,12 @@ def test_bad_envelope_is_a_4xx_and_writes_nothing(
     assert _records(engine) == 0
 
 
-def test_body_over_the_byte_limit_is_refused(settings: Settings, engine: Engine) -> None:
+def test_body_over_the_byte_limit_is_refused(
+    settings: Settings, engine: Engine, make_key: KeyFactory
+) -> None:
     small = settings.model_copy(update={"max_request_bytes": 2048})
     with TestClient(create_app(small)) as client:
+        client.headers["X-API-Key"] = make_key(Scope.INGEST)
         response = client.post(URL, json=[ROW] * 50)
     assert response.status_code == 413
     assert _records(engine) == 0

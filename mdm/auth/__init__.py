@@ -1,0 +1,1 @@
+"""Who is calling and what they may see: API keys, JWTs, scopes and field masking."""
