@@ -14,11 +14,12 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from mdm.api.metrics import router as metrics_router
 from mdm.auth.deps import secure_by_default
+from mdm.golden.feed_rest import router as feed_router
 from mdm.health.rest import router as health_router
 from mdm.records.rest import router as records_router
 
 OPEN_ROUTERS: list[APIRouter] = [health_router, metrics_router]
-FEATURE_ROUTERS: list[APIRouter] = [records_router]
+FEATURE_ROUTERS: list[APIRouter] = [records_router, feed_router]
 
 
 def _error_example(code: str, detail: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -138,8 +139,13 @@ class OutboxEvent(SQLModel, table=True):
     """A golden change waiting to be published, written in the same transaction as the change."""
 
     __tablename__ = "outbox_event"
+    __table_args__ = (Index("ix_outbox_event_txid_id", "txid", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # PostgreSQL: the writing transaction's id (xid8), set by a trigger (migration 0007), so the
+    # change feed can order rows by commit safety; NULL on SQLite, whose one writer at a time
+    # hands out ids in commit order. See mdm/golden/feed.py.
+    txid: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     topic: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     aggregate_id: str = Field(sa_column=Column(String(40), nullable=False, index=True))
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
