@@ -8,6 +8,8 @@ import typer
 from sqlalchemy import Engine
 
 from mdm import migrate
+from mdm.auth.cli import keys_app
+from mdm.auth.dev import banner, issue_dev_key, wants_dev_key
 from mdm.cli_support import err, load_settings, open_database
 from mdm.db import create_db_engine
 from mdm.exports.cli import export_app
@@ -59,11 +61,18 @@ def serve(
     from mdm.app import create_app
 
     settings = load_settings()
-    open_database(settings).dispose()
+    host, port = host or settings.host, port or settings.port
+    engine = open_database(settings)
+    try:
+        if wants_dev_key(settings):
+            key = issue_dev_key(engine)
+            err.print(banner(key, f"http://{host}:{port}"), highlight=False, soft_wrap=True)
+    finally:
+        engine.dispose()
     uvicorn.run(
         create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         log_config=None,
         proxy_headers=False,
     )
@@ -75,6 +84,7 @@ app.command("resolve")(resolve_command)
 app.command("train")(train_command)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(export_app, name="export")
+app.add_typer(keys_app, name="keys")
 app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")
 
 
