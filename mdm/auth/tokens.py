@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ _REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
 class JwksCache:
     """The issuer's public keys by key id, fetched on first use and when stale."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._url = settings.jwt_jwks_url
         self._file = settings.jwt_jwks_file
         self._max_age = float(settings.jwt_jwks_cache_seconds)
@@ -44,7 +46,7 @@ class JwksCache:
     def key(self, kid: str) -> jwt.PyJWK | None:
         """The key with id `kid`; refetches once if the set is stale or lacks it."""
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             age = None if self._fetched_at is None else now - self._fetched_at
             stale = age is None or age > self._max_age
             if stale or (kid not in self._keys and age is not None and age > _REFETCH_AFTER_S):
@@ -97,14 +99,14 @@ class JwksCache:
 class JwtVerifier:
     """Turns a bearer JWT into a `Principal`, or refuses it with a clear 401."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         assert settings.jwt_issuer
         assert settings.jwt_audience
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._leeway = settings.jwt_leeway_seconds
         self._algorithms = list(settings.jwt_algorithms)
-        self.jwks = JwksCache(settings)
+        self.jwks = JwksCache(settings, clock)
 
     def verify(self, token: str) -> Principal:
         """Check signature, exp/nbf/iss/aud; the subject is the actor, scopes from the claims."""
