@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -77,7 +77,7 @@ class Authenticator:
             if key is None:
                 raise Unauthorized("unknown or revoked API key", invalid_token=True)
             principal = keys.principal_of(key)
-            stale = key.last_used_at is None or key.last_used_at < utcnow() - TOUCH_EVERY
+            stale = _stale(key.last_used_at)
             key_id = key.id
         if stale and key_id is not None:
             self._last_touch = self._toucher.submit(self._touch, key_id)
@@ -103,3 +103,11 @@ class Authenticator:
         """Block until the latest `last_used_at` write is done (tests, shutdown)."""
         if self._last_touch is not None:
             self._last_touch.result()
+
+
+def _stale(last_used: datetime | None) -> bool:
+    if last_used is None:
+        return True
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    aware = last_used if last_used.tzinfo is not None else last_used.replace(tzinfo=UTC)
+    return aware < utcnow() - TOUCH_EVERY
