@@ -56,13 +56,19 @@ class Authenticator:
             invalid_token=True,
         )
 
-    def _key_principal(self, secret: str) -> Principal:
-        digest = keys.hash_key(secret)
-        now = time.monotonic()
+    def cached(self, token: str) -> Principal | None:
+        """The caller behind a recently verified key, without I/O (None: ask `principal`)."""
+        if not keys.looks_like_key(token):
+            return None
         with self._lock:
-            cached = self._cache.get(digest)
-        if cached is not None and cached[1] > now:
-            return cached[0]
+            entry = self._cache.get(keys.hash_key(token))
+        return entry[0] if entry is not None and entry[1] > time.monotonic() else None
+
+    def _key_principal(self, secret: str) -> Principal:
+        hit = self.cached(secret)
+        if hit is not None:
+            return hit
+        digest, now = keys.hash_key(secret), time.monotonic()
         principal = self._lookup(secret)
         if self._ttl > 0:
             with self._lock:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -63,18 +64,25 @@ def authenticate(request: Request) -> Principal:
     return authenticator_of(request.app).principal(token)
 
 
-def _principal(
+async def _principal(
     request: Request,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
     _key: Annotated[str | None, Depends(_key_scheme)],
 ) -> Principal:
-    return authenticate(request)
+    # The hot path (a key verified moments ago) stays on the event loop; only a database
+    # lookup or a JWKS fetch goes to a worker thread.
+    token = credential(request)
+    if token is not None:
+        hit = authenticator_of(request.app).cached(token)
+        if hit is not None:
+            return hit
+    return await run_in_threadpool(authenticate, request)
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 
 
-def _actor(principal: PrincipalDep) -> str:
+async def _actor(principal: PrincipalDep) -> str:
     return principal.actor
 
 
@@ -82,11 +90,11 @@ def _actor(principal: PrincipalDep) -> str:
 ActorDep = Annotated[str, Depends(_actor)]
 
 
-def requires(*scopes: Scope) -> Callable[[Principal], Principal]:
+def requires(*scopes: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency admitting callers that hold every one of `scopes` (403 naming the rest)."""
     needed = tuple(scopes)
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         missing = [s.value for s in needed if not principal.has(s)]
         if missing:
             challenge = f'Bearer error="insufficient_scope", scope="{" ".join(missing)}"'
@@ -108,7 +116,7 @@ def declares_scope(dependant: Dependant) -> bool:
     return any(declares_scope(sub) for sub in dependant.dependencies)
 
 
-def secure_by_default(request: Request, principal: PrincipalDep) -> None:
+async def secure_by_default(request: Request, principal: PrincipalDep) -> None:
     """Router-wide guard: credentials always, and `read` unless the route chose its scopes.
 
     Every feature router is mounted behind this, so a route whose author forgot `requires`
@@ -117,7 +125,7 @@ def secure_by_default(request: Request, principal: PrincipalDep) -> None:
     route = request.scope.get("route")
     if route is not None and _chose_scope(route):
         return
-    _require_read(principal)
+    await _require_read(principal)
 
 
 _require_read = requires(Scope.READ)
