@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 EXAMPLE_CORRELATION_ID = "01JD3X6Q2M4T7V9B8N5C1K0HZA"
@@ -81,3 +84,69 @@ def error_response(
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """Entries for `responses=` of a route or router: each status with the standard example."""
     return {status: error_response(status) for status in statuses}
+
+
+@dataclass(frozen=True)
+class OperationDocs:
+    """What an operation's own code does not say in the document: filled in, never overridden."""
+
+    summary: str | None = None
+    example: Any = None
+    errors: dict[int, tuple[str, Any] | None] = field(default_factory=dict)
+    request_body: dict[str, Any] | None = None
+
+
+_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def install(app: FastAPI, docs: Mapping[tuple[str, str], OperationDocs]) -> None:
+    """Serve the app's OpenAPI document completed by `complete` (built once, then cached)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete(FastAPI.openapi(app), docs)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def complete(doc: dict[str, Any], docs: Mapping[tuple[str, str], OperationDocs]) -> dict[str, Any]:
+    """Errors in the hub's one shape with examples, and each operation's `docs` laid over."""
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name in _VALIDATION_SCHEMAS:  # FastAPI's 422 shape, which the hub never sends
+        schemas.pop(name, None)
+    schemas["ErrorOut"] = ErrorOut.model_json_schema()
+    for path, operations in doc.get("paths", {}).items():
+        for method, operation in operations.items():
+            _lay_over(operation, docs.get((method.upper(), path)))
+            for status, response in operation.get("responses", {}).items():
+                if status[:1] in "45":
+                    _error_shape(int(status), response)
+    return doc
+
+
+def _lay_over(operation: dict[str, Any], extra: OperationDocs | None) -> None:
+    if extra is None:
+        return
+    if extra.summary:
+        operation["summary"] = extra.summary
+    responses = operation.setdefault("responses", {})
+    if extra.example is not None:
+        for status, response in responses.items():
+            media = response.get("content", {}).get("application/json")
+            if status.startswith("2") and media is not None:
+                media.setdefault("example", extra.example)
+    for status, override in extra.errors.items():
+        code, detail = override if override else (None, None)
+        responses.setdefault(str(status), error_response(status, code=code, detail=detail))
+    if extra.request_body is not None:
+        operation.setdefault("requestBody", extra.request_body)
+
+
+def _error_shape(status: int, response: dict[str, Any]) -> None:
+    response.pop("model", None)
+    media = response.setdefault("content", {}).setdefault("application/json", {})
+    media["schema"] = dict(_ERROR_REF)
+    if "example" not in media and "examples" not in media:
+        media["example"] = error_response(status)["content"]["application/json"]["example"]

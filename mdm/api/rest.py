@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 
 from mdm.api.metrics import router as metrics_router
+from mdm.api.openapi import install as install_openapi
+from mdm.api.openapi_docs import OPERATION_DOCS
 from mdm.auth.deps import secure_by_default
 from mdm.golden.feed_rest import router as feed_router
 from mdm.health.rest import router as health_router
@@ -47,3 +49,4 @@ def include_routers(app: FastAPI) -> None:
         app.include_router(
             router, dependencies=[Depends(secure_by_default)], responses=AUTH_RESPONSES
         )
+    install_openapi(app, OPERATION_DOCS)
