@@ -64,19 +64,23 @@ def authenticate(request: Request) -> Principal:
     return authenticator_of(request.app).principal(token)
 
 
-async def _principal(
-    request: Request,
-    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
-    _key: Annotated[str | None, Depends(_key_scheme)],
-) -> Principal:
-    # The hot path (a key verified moments ago) stays on the event loop; only a database
-    # lookup or a JWKS fetch goes to a worker thread.
+async def authenticate_async(request: Request) -> Principal:
+    """`authenticate` for async code: a key verified moments ago costs no thread hop."""
+    # Only a database lookup or a JWKS fetch goes to a worker thread.
     token = credential(request)
     if token is not None:
         hit = authenticator_of(request.app).cached(token)
         if hit is not None:
             return hit
     return await run_in_threadpool(authenticate, request)
+
+
+async def _principal(
+    request: Request,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+    _key: Annotated[str | None, Depends(_key_scheme)],
+) -> Principal:
+    return await authenticate_async(request)
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
