@@ -7,6 +7,8 @@ import re
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 from starlette.routing import Mount
 
@@ -130,3 +132,22 @@ def test_too_few_scopes_is_a_403_naming_the_missing_one(
         method, path, headers={"X-API-Key": make_key(enough)}, json=[ROW]
     )
     assert allowed.status_code not in (401, 403)
+
+
+_HEADER_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=0, max_size=300
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    scheme=st.sampled_from(["Bearer ", "bearer ", "Basic ", "", "Bearer mdm_", "Bearer eyJ"]),
+    value=_HEADER_TEXT,
+    header=st.sampled_from(["Authorization", "X-API-Key"]),
+)
+def test_any_credential_text_is_a_401_never_a_5xx(
+    anonymous_client: TestClient, scheme: str, value: str, header: str
+) -> None:
+    response = anonymous_client.get("/api/v1/quarantine", headers={header: scheme + value})
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
