@@ -93,3 +93,18 @@ def session_scope(
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows as one Core executemany, bypassing the ORM's per-row bookkeeping.
+
+    The ORM's bulk insert spends more time per row than the database does; resolve-on-ingest
+    writes thousands of rows a batch. Pending ORM changes are flushed first, as the ORM's own
+    autoflush would (not inside `no_autoflush`), so rows may refer to objects added earlier.
+    """
+    if not rows:
+        return
+    if session.autoflush:
+        session.flush()
+    table = model.__table__  # type: ignore[attr-defined]
+    session.connection().execute(table.insert(), rows)

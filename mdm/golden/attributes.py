@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from mdm.db import insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import AttributeOverride, GoldenAttribute
 from mdm.golden.survivorship import Member, Survived, default_rules, survive
@@ -55,27 +57,25 @@ def load_members(
     table = RECORD_TABLES[entity]
     names = attribute_names(entity)
     members: dict[str, list[Member]] = defaultdict(list)
+    record = (
+        col(SourceRecord.id),
+        col(SourceRecord.golden_id),
+        col(SourceRecord.source_system),
+        col(SourceRecord.updated_at),
+    )
+    # Column tuples, not ORM objects: every batch recomputes hundreds of golden records.
+    query = sa_select(*record, *(col(getattr(table, n)) for n in names)).join(
+        table, col(table.source_record_id) == col(SourceRecord.id)
+    )
     for start in range(0, len(ids), 500):
-        query = (
-            select(SourceRecord, table)
-            .join(table, col(table.source_record_id) == col(SourceRecord.id))
-            .where(
-                col(SourceRecord.golden_id).in_(ids[start : start + 500]),
-                col(SourceRecord.status) == RecordStatus.ACTIVE.value,
-            )
+        chunk = query.where(
+            col(SourceRecord.golden_id).in_(ids[start : start + 500]),
+            col(SourceRecord.status) == RecordStatus.ACTIVE.value,
         )
-        for record, typed in session.exec(query):
-            assert record.id is not None
-            assert record.golden_id is not None
-            values = {n: str(getattr(typed, n)) for n in names if getattr(typed, n) is not None}
-            members[record.golden_id].append(
-                Member(
-                    record.id,
-                    record.source_system,
-                    system_role(record.source_system),
-                    record.updated_at,
-                    values,
-                )
+        for record_id, golden_id, system, updated_at, *typed in session.execute(chunk):
+            values = {n: str(v) for n, v in zip(names, typed, strict=True) if v is not None}
+            members[golden_id].append(
+                Member(record_id, system, system_role(system), updated_at, values)
             )
     return members
 
@@ -139,4 +139,4 @@ def _store(session: Session, views: dict[str, GoldenView]) -> None:
         for name, s in view.attributes.items()
     ]
     if rows:
-        session.execute(insert(GoldenAttribute), rows)
+        insert_rows(session, GoldenAttribute, rows)

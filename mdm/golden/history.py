@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
+from mdm.db import insert_rows
 from mdm.errors import NotFound
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
 from mdm.golden.models import GoldenRecord
@@ -53,7 +53,7 @@ def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
     ]
     for row in rows:
         assert row["kind"] in EVENT_KINDS, row["kind"]
-    session.execute(insert(GoldenEvent), rows)
+    insert_rows(session, GoldenEvent, rows)
     outbox = [
         {
             "topic": f"golden.{r['kind']}",
@@ -66,7 +66,7 @@ def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
         }
         for r in rows
     ]
-    session.execute(insert(OutboxEvent), outbox)
+    insert_rows(session, OutboxEvent, outbox)
 
 
 def history(session: Session, golden_id: str) -> list[GoldenEvent]:

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from mdm.clock import utcnow
+from mdm.db import insert_rows
 from mdm.entities import EntityType
 from mdm.errors import Conflict, InvalidInput, NotFound
 from mdm.golden.attributes import GoldenView, recompute
@@ -71,7 +72,7 @@ def new_goldens(session: Session, entity: EntityType, records: Sequence[SourceRe
         )
     if rows:
         with session.no_autoflush:
-            session.execute(insert(GoldenRecord), rows)
+            insert_rows(session, GoldenRecord, rows)
         session.flush()
 
 

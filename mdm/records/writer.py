@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
+from mdm.db import insert_rows
 from mdm.entities import EntityType
 from mdm.golden.membership import new_goldens
 from mdm.records import store
@@ -177,7 +178,7 @@ def _result(outcome: Outcome, record: SourceRecord, item: RowToWrite) -> RecordR
 def _flush(session: Session, entity: EntityType, plan: _Plan) -> None:
     session.flush()
     if plan.versions:
-        session.execute(insert(SourceRecordVersion), plan.versions)
+        insert_rows(session, SourceRecordVersion, plan.versions)
     _replace_typed(session, entity, plan.typed)
     _replace_xrefs(session, plan.xrefs)
 
@@ -192,7 +193,7 @@ def _replace_typed(session: Session, entity: EntityType, typed: dict[int, dict[s
         {"source_record_id": rid, **{f: values.get(f) for f in fields}}
         for rid, values in typed.items()
     ]
-    session.execute(insert(table), rows)
+    insert_rows(session, table, rows)
 
 
 def _replace_xrefs(session: Session, xrefs: dict[int, dict[str, str]]) -> None:
@@ -205,4 +206,4 @@ def _replace_xrefs(session: Session, xrefs: dict[int, dict[str, str]]) -> None:
         for system, external_id in claimed.items()
     ]
     if rows:
-        session.execute(insert(SourceXref), rows)
+        insert_rows(session, SourceXref, rows)

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from mdm.clock import utcnow
+from mdm.db import insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenLink, LinkKind
 from mdm.resolution.frames import RecordFrame
@@ -48,16 +49,24 @@ def _rows(records: RecordFrame, pairs: pd.DataFrame) -> tuple[list[int], list[in
 
 def explanation(pair: dict[str, Any]) -> dict[str, Any]:
     """Why the engine scored a pair as it did: each comparison's level and weight."""
-    comparisons = {
-        name: {"level": pair[name], "weight": float(pair[f"{name}_weight"])}
-        for name in pair
-        if name not in _PAIR_COLUMNS and not name.endswith("_weight")
-    }
-    return {
-        "match_weight": float(pair["match_weight"]),
-        "rule": pair["rule"],
-        "comparisons": comparisons,
-    }
+    return explanations(pd.DataFrame([pair]))[0]
+
+
+def explanations(pairs: pd.DataFrame) -> list[dict[str, Any]]:
+    """`explanation` of every row, read column by column (thousands of pairs per batch)."""
+    names = [c for c in pairs.columns if c not in _PAIR_COLUMNS and not c.endswith("_weight")]
+    levels = {n: pairs[n].tolist() for n in names}
+    weights = {n: pairs[f"{n}_weight"].astype(float).tolist() for n in names}
+    totals = pairs["match_weight"].astype(float).tolist()
+    rules = pairs["rule"].tolist()
+    return [
+        {
+            "match_weight": total,
+            "rule": rule,
+            "comparisons": {n: {"level": levels[n][i], "weight": weights[n][i]} for n in names},
+        }
+        for i, (total, rule) in enumerate(zip(totals, rules, strict=True))
+    ]
 
 
 def record_links(
@@ -83,27 +92,34 @@ def record_links(
         )
     linked = pairs[pairs["decision"] == "link"]
     left, right = _rows(records, linked)
+    # the clustering may split a linked pair apart (a weak bridge): no link then
+    kept = [
+        i
+        for i, (a, b) in enumerate(zip(left, right, strict=True))
+        if golden_of_row[a] == golden_of_row[b]
+    ]
+    chosen = linked.iloc[kept]
+    probability = chosen["probability"].astype(float).tolist()
+    rules = chosen["rule"].tolist()
     rows = []
-    for pair, a, b in zip(linked.to_dict("records"), left, right, strict=True):
-        if golden_of_row[a] != golden_of_row[b]:
-            continue  # the clustering split this pair apart (a weak bridge)
-        low, high = sorted((ids[a], ids[b]))
-        kind = LinkKind.AUTO if pair["rule"] in ("none", "") else LinkKind.RULE
+    for i, why, p, rule in zip(kept, explanations(chosen), probability, rules, strict=True):
+        low, high = sorted((ids[left[i]], ids[right[i]]))
+        kind = LinkKind.AUTO if rule in ("none", "") else LinkKind.RULE
         rows.append(
             {
                 "entity_type": entity.value,
                 "record_a_id": low,
                 "record_b_id": high,
                 "kind": kind.value,
-                "score": float(pair["probability"]),
-                "explanation": explanation(pair),
+                "score": p,
+                "explanation": why,
                 "actor": ENGINE,
                 "active": True,
                 "created_at": now,
             }
         )
     if rows:
-        session.execute(insert(GoldenLink), rows)
+        insert_rows(session, GoldenLink, rows)
     return len(rows)
 
 
@@ -131,10 +147,10 @@ def refresh_candidates(
             "entity_type": entity.value,
             "record_a_id": a,
             "record_b_id": b,
-            "probability": float(p["probability"]),
-            "explanation": explanation(p),
+            "probability": p["probability"],
+            "explanation": p["explanation"],
             "status": CandidateStatus.OPEN.value,
-            "priority": _uncertainty(float(p["probability"])),
+            "priority": _uncertainty(p["probability"]),
             "created_at": now,
         }
         for (a, b), p in wanted.items()
@@ -146,10 +162,10 @@ def refresh_candidates(
     for key in reopened:
         existing[key].status, existing[key].probability = (
             CandidateStatus.OPEN,
-            float(wanted[key]["probability"]),
+            wanted[key]["probability"],
         )
     if fresh:
-        session.execute(insert(MatchCandidate), fresh)
+        insert_rows(session, MatchCandidate, fresh)
     session.flush()
     return len(wanted)
 
@@ -160,15 +176,24 @@ def _strongest_per_golden_pair(
     uncertain = pairs[pairs["decision"].isin(["review", "link"])]
     left, right = _rows(records, uncertain)
     ids = records.record_ids
-    best: dict[tuple[str, str], tuple[int, int, dict[str, Any]]] = {}
-    for pair, a, b in zip(uncertain.to_dict("records"), left, right, strict=True):
+    probability = uncertain["probability"].astype(float).tolist()
+    best: dict[tuple[str, str], int] = {}
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
         ga, gb = golden_of_row[a], golden_of_row[b]
         if ga == gb:
             continue
         key = (min(ga, gb), max(ga, gb))
-        if key not in best or pair["probability"] > best[key][2]["probability"]:
-            best[key] = (min(ids[a], ids[b]), max(ids[a], ids[b]), pair)
-    return {(a, b): pair for a, b, pair in best.values()}
+        if key not in best or probability[i] > probability[best[key]]:
+            best[key] = i
+    rows = list(best.values())
+    chosen = uncertain.iloc[rows]
+    return {
+        (min(ids[left[i]], ids[right[i]]), max(ids[left[i]], ids[right[i]])): {
+            "probability": probability[i],
+            "explanation": why,
+        }
+        for i, why in zip(rows, explanations(chosen), strict=True)
+    }
 
 
 def _uncertainty(probability: float) -> float:
@@ -177,10 +202,13 @@ def _uncertainty(probability: float) -> float:
 
 
 def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], MatchCandidate]:
+    # Only pairs with both records in scope: a candidate reaching outside was not looked at.
+    inside = set(ids)
     found: dict[tuple[int, int], MatchCandidate] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         query = select(MatchCandidate).where(col(MatchCandidate.record_a_id).in_(chunk))
         for candidate in session.exec(query):
-            found[(candidate.record_a_id, candidate.record_b_id)] = candidate
+            if candidate.record_b_id in inside:
+                found[(candidate.record_a_id, candidate.record_b_id)] = candidate
     return found

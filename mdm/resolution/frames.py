@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from mdm.entities import EntityType
 from mdm.golden.attributes import attribute_names
@@ -14,6 +16,7 @@ from mdm.records.lookups import golden_ids_by_key
 from mdm.records.models import RECORD_TABLES, RecordStatus, SourceRecord
 
 PARENT_COLUMN = "customer_golden_id"
+_KEYS = (col(SourceRecord.source_system), col(SourceRecord.source_id))
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,10 @@ def load_frame(
     """Active records of a type (all, or the given ids), with parents resolved for children."""
     table = RECORD_TABLES[entity]
     names = attribute_names(entity)
+    typed = [col(getattr(table, n)) for n in names]
+    # Plain column tuples, not ORM objects: a neighbourhood is thousands of rows per batch.
     query = (
-        select(SourceRecord, table)
+        sa_select(col(SourceRecord.id), col(SourceRecord.golden_id), *_KEYS, *typed)
         .join(table, col(table.source_record_id) == col(SourceRecord.id))
         .where(
             col(SourceRecord.entity_type) == entity.value,
@@ -41,18 +46,15 @@ def load_frame(
         .order_by(col(SourceRecord.id))
     )
     wanted = None if record_ids is None else sorted(set(record_ids))
-    rows, ids, goldens = [], [], []
+    rows: list[tuple[Any, ...]] = []
     for chunk in _chunks(wanted):
         scoped = query if chunk is None else query.where(col(SourceRecord.id).in_(chunk))
-        for record, typed in session.exec(scoped):
-            assert record.id is not None
-            values = {n: _text(getattr(typed, n)) for n in names}
-            rows.append(
-                {"source_system": record.source_system, "source_id": record.source_id, **values}
-            )
-            ids.append(record.id)
-            goldens.append(record.golden_id)
-    frame = pd.DataFrame(rows, columns=["source_system", "source_id", *names])
+        rows.extend(tuple(r) for r in session.execute(scoped))
+    ids: list[int] = [r[0] for r in rows]
+    goldens: list[str | None] = [r[1] for r in rows]
+    columns = ["source_system", "source_id", *names]
+    texts = [[r[2], r[3], *(_text(v) for v in r[4:])] for r in rows]
+    frame = pd.DataFrame(texts, columns=columns)
     if entity != EntityType.CUSTOMER:
         frame[PARENT_COLUMN] = _parents(session, frame)
     return RecordFrame(frame, ids, goldens)

@@ -13,13 +13,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, or_, text
+import numpy as np
+import pandas as pd
+from sqlalchemy import or_, text, tuple_
 from sqlmodel import Session, col, select
 
+from matching.batch.probe import probe_pairs
+from matching.config import MatchSettings
+from matching.scoring import FittedModel
 from mdm.entities import EntityType
+from mdm.golden.lineage_models import MatchConstraint
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
 from mdm.resolution.batch import match_and_apply
-from mdm.resolution.frames import load_frame
+from mdm.resolution.frames import RecordFrame, load_frame
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
 
@@ -49,9 +55,12 @@ def resolve_records(
     if not match or model is None or not records.record_ids:
         return {}
     _lock(session, entity, keys)
-    near = neighbours(session, entity, keys, settings) | set(records.record_ids)
-    near |= _golden_mates(session, near)
-    scope = load_frame(session, entity, near)
+    touched_ids = set(records.record_ids)
+    near = neighbours(session, entity, keys, settings) - touched_ids
+    scope_ids = touched_ids | _partners(session, entity, records, near, settings, model)
+    scope_ids |= _constrained_partners(session, touched_ids)
+    scope_ids |= _golden_mates(session, scope_ids)
+    scope = load_frame(session, entity, scope_ids)
     done = match_and_apply(session, entity, scope, settings, model, "engine").reconciled
     if entity == EntityType.CUSTOMER:
         moved = [
@@ -63,6 +72,44 @@ def resolve_records(
         ]
         follow_parents(session, moved)
     return dict(zip(scope.record_ids, done.golden_of_row, strict=True))
+
+
+def _partners(
+    session: Session,
+    entity: EntityType,
+    records: RecordFrame,
+    near: set[int],
+    settings: MatchSettings,
+    model: FittedModel,
+) -> set[int]:
+    """Neighbours that score at least `review` with a touched record: the only golden records
+    whose clustering an arrival can change (the rest of the neighbourhood stays as it is)."""
+    if not near:
+        return set()
+    others = load_frame(session, entity, near)
+    frame = pd.concat([records.frame, others.frame], ignore_index=True)
+    ids = records.record_ids + others.record_ids
+    probed = probe_pairs(frame, range(len(records.record_ids)), settings, model)
+    worth = probed.probability >= settings.thresholds.lower
+    rows = np.concatenate([probed.left[worth], probed.right[worth]])
+    return {ids[row] for row in rows.tolist()}
+
+
+def _constrained_partners(session: Session, record_ids: set[int]) -> set[int]:
+    """Records a steward tied to (or kept apart from) these: their decisions must be re-applied."""
+    ids = sorted(record_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(MatchConstraint.record_a_id, MatchConstraint.record_b_id).where(
+            or_(
+                col(MatchConstraint.record_a_id).in_(chunk),
+                col(MatchConstraint.record_b_id).in_(chunk),
+            )
+        )
+        for a, b in session.exec(query):
+            found.update((a, b))
+    return found
 
 
 def _golden_mates(session: Session, record_ids: set[int]) -> set[int]:
@@ -136,16 +183,8 @@ def _children_of(
 ) -> set[int]:
     found: set[int] = set()
     for start in range(0, len(parents), 200):
-        chunk = parents[start : start + 200]
-        refers = or_(
-            *(
-                and_(
-                    col(SourceRecord.source_system) == system,
-                    col(table.customer_source_id) == source_id,
-                )
-                for system, source_id in chunk
-            )
-        )
+        chunk = [tuple(p) for p in parents[start : start + 200]]
+        refers = tuple_(col(SourceRecord.source_system), col(table.customer_source_id)).in_(chunk)
         query = (
             select(SourceRecord.id)
             .join(table, col(table.source_record_id) == col(SourceRecord.id))

@@ -6,10 +6,11 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col
 
 from mdm.clock import utcnow
+from mdm.db import insert_rows
 from mdm.entities import EntityType
 from mdm.golden.ids import new_golden_id
 from mdm.golden.membership import Change, publish
@@ -69,7 +70,7 @@ def _write(session: Session, entity: EntityType, records: RecordFrame, out: Reco
             }
             for g in out.created
         ]
-        session.execute(insert(GoldenRecord), rows)
+        insert_rows(session, GoldenRecord, rows)
     moves = [
         {"id": rid, "golden_id": new}
         for rid, old, new in zip(
