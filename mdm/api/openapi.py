@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 EXAMPLE_CORRELATION_ID = "01JD3X6Q2M4T7V9B8N5C1K0HZA"
+
+
+def _assume_utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; the hub writes every one in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# A timestamp as the API answers it: always with its offset, as RFC 3339 (and OpenAPI) demand.
+UtcDateTime = Annotated[datetime, AfterValidator(_assume_utc)]
 
 
 class ErrorOut(BaseModel):
@@ -96,6 +106,7 @@ class OperationDocs:
     request_body: dict[str, Any] | None = None
 
 
+_UNPARSABLE = ("The body is not valid JSON", "bad_request", "There was an error parsing the body")
 _VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
@@ -120,6 +131,8 @@ def complete(doc: dict[str, Any], docs: Mapping[tuple[str, str], OperationDocs])
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
             _lay_over(operation, docs.get((method.upper(), path)))
+            if "requestBody" in operation:  # a body that is not JSON at all never reaches the route
+                operation["responses"].setdefault("400", error_response(400, *_UNPARSABLE))
             for status, response in operation.get("responses", {}).items():
                 if status[:1] in "45":
                     _error_shape(int(status), response)

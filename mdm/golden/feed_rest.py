@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from mdm.api.deps import SessionDep
-from mdm.api.openapi import error_response, error_responses
+from mdm.api.openapi import UtcDateTime, error_response, error_responses
 from mdm.auth.deps import requires
 from mdm.auth.masking import is_visible, mask
 from mdm.auth.principal import Principal, Scope
@@ -56,7 +55,7 @@ class FeedEventOut(BaseModel):
     masked: list[str] = Field(description="Attributes hidden from this caller")
     actor: str
     correlation_id: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 _EXAMPLE_EVENT: dict[str, JsonValue] = {

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from mdm.api.body import read_limited
 from mdm.api.deps import SessionDep, SettingsDep, WriteSessionDep
+from mdm.api.openapi import UtcDateTime
 from mdm.auth.deps import requires
 from mdm.auth.masking import mask, mask_native
 from mdm.auth.principal import Principal, Scope
@@ -29,6 +29,8 @@ from mdm.records.schemas import (
 from mdm.records.service import ingest
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
+# The id column is a 32-bit integer: a larger number is a 422, not a database overflow.
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Quarantine item id")]
 
 Reader = Annotated[Principal, Depends(requires(Scope.READ))]
 Ingester = Depends(requires(Scope.INGEST))
@@ -58,7 +60,7 @@ class VersionOut(BaseModel):
     data: dict[str, str | None]
     warnings: list[str]
     correlation_id: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class RecordOut(BaseModel):
@@ -126,7 +128,7 @@ def list_quarantine(
     status: QuarantineStatus | None = QuarantineStatus.OPEN,
     source_system: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> QuarantinePage:
     """Quarantined payloads, oldest first (open ones unless `status` says otherwise)."""
     where = quarantine.QuarantineFilter(
@@ -137,7 +139,7 @@ def list_quarantine(
 
 
 @router.get("/quarantine/{item_id}", response_model=QuarantineItemOut, tags=["quarantine"])
-def show_quarantine(item_id: int, session: SessionDep, principal: Reader) -> QuarantineItemOut:
+def show_quarantine(item_id: ItemId, session: SessionDep, principal: Reader) -> QuarantineItemOut:
     """One quarantined payload with every reason; sensitive values masked by scope."""
     return _masked_item(quarantine.get_item(session, item_id), principal)
 
@@ -162,7 +164,7 @@ def _masked_item(item: QuarantineItem, principal: Principal) -> QuarantineItemOu
     tags=["quarantine"],
     dependencies=[Steward],
 )
-def resubmit_quarantine(item_id: int, fix: ResubmitIn, session: WriteSessionDep) -> Any:
+def resubmit_quarantine(item_id: ItemId, fix: ResubmitIn, session: WriteSessionDep) -> Any:
     """Resubmit a fixed payload; 422 with the remaining reasons if it is still invalid."""
     fields = {k: v or "" for k, v in fix.fields.items()}
     return RecordResultOut.of(quarantine.resubmit(session, item_id, fields, fix.native))

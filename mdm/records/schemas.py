@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from mdm.api.openapi import UtcDateTime
 from mdm.records.models import QuarantineItem
 from mdm.records.outcomes import RecordResult
 from mdm.records.service import IngestReport
@@ -62,8 +62,8 @@ class QuarantineItemOut(BaseModel):
     native: dict[str, Any] | None
     origin: str | None
     correlation_id: str | None
-    created_at: datetime
-    resolved_at: datetime | None
+    created_at: UtcDateTime
+    resolved_at: UtcDateTime | None
     masked: list[str] = []  # attributes (or "native") hidden from this caller
 
     @classmethod
