@@ -121,6 +121,10 @@ def column_limits(entity: EntityType) -> dict[str, int]:
     return limits
 
 
+# C0 control characters other than tab, line feed and carriage return
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _bad_lengths(cells: dict[str, str], limits: dict[str, int]) -> list[str]:
     reasons = []
     for column, value in cells.items():
@@ -128,7 +132,7 @@ def _bad_lengths(cells: dict[str, str], limits: dict[str, int]) -> list[str]:
         limit = limits.get(column, 255 if column.endswith("_id") else MAX_CELL)
         if len(value) > limit:
             reasons.append(f"{column}: longer than {limit} characters")
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        if _CONTROL.search(value):
             reasons.append(f"{column}: contains control characters")
     return reasons
 

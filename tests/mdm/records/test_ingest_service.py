@@ -121,6 +121,16 @@ def test_too_long_value_is_quarantined_not_a_database_error(engine: Engine) -> N
     assert result.reasons == ["city: longer than 255 characters"]
 
 
+def test_control_characters_are_quarantined_but_tabs_and_newlines_are_not(engine: Engine) -> None:
+    report = _ingest(
+        engine, {**ACME, "city": "Ber\x00lin"}, {**ACME, "source_id": "2", "street": "a\tb\r\nc"}
+    )
+    bad, good = report.results
+    assert bad.result == "quarantined"
+    assert bad.reasons == ["city: contains control characters"]
+    assert good.result == "created"
+
+
 def test_delete_is_soft_and_keeps_history(engine: Engine) -> None:
     _ingest(engine, ACME)
     deletion = {"source_system": "crm", "source_id": "001A", "deleted": "true"}
