@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 import mdm
 from mdm import migrate
 from mdm.api import errors
+from mdm.api.gql import router as graphql_router
 from mdm.api.metrics import Metrics
 from mdm.api.middleware import CorrelationMiddleware
 from mdm.api.rest import include_routers
@@ -56,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CorrelationMiddleware)
     errors.install(app)
     include_routers(app)
+    app.include_router(graphql_router)  # authenticates itself: 401/403 before anything runs
     return app

@@ -54,7 +54,11 @@ class MatchCandidate(SQLModel, table=True):
     """A pair the engine is unsure about: between the thresholds, waiting for a steward."""
 
     __tablename__ = "match_candidate"
-    __table_args__ = (UniqueConstraint("record_a_id", "record_b_id"),)
+    # "Is this record in review?" looks a record up on either side of its pairs.
+    __table_args__ = (
+        UniqueConstraint("record_a_id", "record_b_id"),
+        Index("ix_match_candidate_record_b_id", "record_b_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     entity_type: str = Field(sa_column=Column(String(16), nullable=False, index=True))
