@@ -128,20 +128,19 @@ def _apply(
         if not holders:
             return None
     # The value most records agree on (ignoring case and spacing), then its commonest spelling.
-    counts = Counter(_same(m.values[name]) for m in holders)
+    same = [_same(m.values[name]) for m in holders]
+    counts = Counter(same)
     best = max(counts.values())
-    group = [m for m in holders if counts[_same(m.values[name])] == best]
-    winner = _same(group[0].values[name])
-    spellings = Counter(m.values[name] for m in group if _same(m.values[name]) == winner)
+    winner = next(key for key in same if counts[key] == best)
+    group = [m for m, key in zip(holders, same, strict=True) if key == winner]
+    spellings = Counter(m.values[name] for m in group)
     top = max(spellings.values())
     return next(m for m in group if spellings[m.values[name]] == top)
 
 
 def _mixed_case(value: str) -> bool:
-    letters = [c for c in value if c.isalpha() and c.lower() != c.upper()]
-    return not letters or not (
-        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
-    )
+    # str.isupper/islower look at cased characters only and are False when there are none
+    return not (value.isupper() or value.islower())
 
 
 def _same(value: str) -> str:
