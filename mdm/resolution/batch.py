@@ -112,7 +112,8 @@ def match_and_apply(
     labels = result.clusters["cluster_id"].astype(str).tolist()
     done = reconcile(session, entity, records, labels, actor)
     links = record_links(session, entity, records, done.golden_of_row, result.pairs)
-    review = refresh_candidates(session, entity, records, done.golden_of_row, result.pairs)
+    lower = settings.thresholds.lower
+    review = refresh_candidates(session, entity, records, done.golden_of_row, result.pairs, lower)
     return Applied(done, links, review, result.model)
 
 

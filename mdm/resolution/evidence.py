@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -129,13 +130,15 @@ def refresh_candidates(
     records: RecordFrame,
     golden_of_row: Sequence[str],
     pairs: pd.DataFrame,
+    floor: float,
 ) -> int:
     """Open one candidate per pair of golden records with an uncertain pair between them.
 
-    A steward decides about two golden records once, on their strongest pair of records;
+    A steward decides about two golden records once, on their strongest pair of records, when
+    the records of both together support the merge to at least `floor` (the review threshold);
     open candidates that a later run no longer finds are retired.
     """
-    wanted = _strongest_per_golden_pair(records, golden_of_row, pairs)
+    wanted = _strongest_per_golden_pair(records, golden_of_row, pairs, floor)
     ids = records.record_ids
     existing = _existing(session, ids)
     now = utcnow()
@@ -171,22 +174,34 @@ def refresh_candidates(
 
 
 def _strongest_per_golden_pair(
-    records: RecordFrame, golden_of_row: Sequence[str], pairs: pd.DataFrame
+    records: RecordFrame,
+    golden_of_row: Sequence[str],
+    pairs: pd.DataFrame,
+    floor: float = 0.0,
 ) -> dict[tuple[int, int], dict[str, Any]]:
-    uncertain = pairs[pairs["decision"].isin(["review", "link"])]
-    left, right = _rows(records, uncertain)
+    """The strongest uncertain pair of each two golden records worth a steward's look.
+
+    Worth a look means the mean probability over all their cross pairs (an unshown pair counts
+    0, as in the clustering's average linkage) reaches `floor`: one strong bridge between two
+    well-separated groups of records (sister companies sharing an office) is not a doubt.
+    """
+    left, right = _rows(records, pairs)
+    probability = pairs["probability"].astype(float).tolist()
+    uncertain = pairs["decision"].isin(["review", "link"]).tolist()
+    sizes = Counter(golden_of_row)
     ids = records.record_ids
-    probability = uncertain["probability"].astype(float).tolist()
     best: dict[tuple[str, str], int] = {}
+    mass: dict[tuple[str, str], float] = defaultdict(float)
     for i, (a, b) in enumerate(zip(left, right, strict=True)):
         ga, gb = golden_of_row[a], golden_of_row[b]
         if ga == gb:
             continue
         key = (min(ga, gb), max(ga, gb))
-        if key not in best or probability[i] > probability[best[key]]:
+        mass[key] += probability[i]
+        if uncertain[i] and (key not in best or probability[i] > probability[best[key]]):
             best[key] = i
-    rows = list(best.values())
-    chosen = uncertain.iloc[rows]
+    rows = [i for key, i in best.items() if mass[key] / (sizes[key[0]] * sizes[key[1]]) >= floor]
+    chosen = pairs.iloc[rows]
     return {
         (min(ids[left[i]], ids[right[i]]), max(ids[left[i]], ids[right[i]])): {
             "probability": probability[i],

@@ -6,6 +6,7 @@ Run on demand: `.venv/bin/python -m tests.benchmarks.hub_resolution` (a temp SQL
 from __future__ import annotations
 
 import csv
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -66,12 +67,50 @@ def main() -> None:
         xref = Path(tmp) / "xref.csv"
         _run(env, "export", "xref", "--out", str(xref))
         print(f"seed load {loaded - started:.1f}s, resolve --all {resolved - loaded:.1f}s")
-        print(f"{'entity':<10} {'P':>6} {'R':>6} {'F1':>6} {'golden':>7} {'true':>6}")
+        print(f"{'entity':<10} {'P':>6} {'R':>6} {'F1':>6} {'golden':>7} {'true':>6} {'review':>7}")
         for entity in ENTITIES:
             found = _groups(xref, entity, "golden_id")
             truth = _groups(ROOT / "seeds" / "truth" / f"{entity}s.csv", entity, "entity_id")
             p, r, f1 = scores(pairs_of(found), pairs_of(truth))
-            print(f"{entity:<10} {p:6.3f} {r:6.3f} {f1:6.3f} {len(found):7d} {len(truth):6d}")
+            review = _review_share(xref, entity)
+            print(
+                f"{entity:<10} {p:6.3f} {r:6.3f} {f1:6.3f} {len(found):7d} {len(truth):6d} "
+                f"{review:7.1%}"
+            )
+        print("open candidates by probability band: how many, and the share that are true pairs")
+        _candidate_bands(Path(tmp) / "bench.db")
+
+
+def _review_share(xref: Path, entity: str) -> float:
+    """Share of the type's records that wait in the review queue (target: at most 5%)."""
+    with xref.open() as stream:
+        statuses = [r["status"] for r in csv.DictReader(stream) if r["entity_type"] == entity]
+    return statuses.count("pending_review") / max(len(statuses), 1)
+
+
+BANDS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+def _candidate_bands(database: Path) -> None:
+    query = (
+        "SELECT c.entity_type, c.probability, a.source_system || ':' || a.source_id, "
+        "b.source_system || ':' || b.source_id FROM match_candidate c "
+        "JOIN source_record a ON a.id = c.record_a_id JOIN source_record b ON b.id = c.record_b_id "
+        "WHERE c.status = 'open'"
+    )
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(query).fetchall()
+    for entity in ENTITIES:
+        truth = _groups(ROOT / "seeds" / "truth" / f"{entity}s.csv", entity, "entity_id")
+        entity_of = {m: e for e, members in truth.items() for m in members}
+        cells = []
+        for low, high in zip(BANDS, BANDS[1:], strict=False):
+            band = [(a, b) for t, p, a, b in rows if t == entity and low <= p < high]
+            true = sum(1 for a, b in band if entity_of.get(a) == entity_of.get(b) is not None)
+            cells.append(
+                f"[{low:.1f},{min(high, 1.0):.1f}) {len(band):4d} {true / max(len(band), 1):4.0%}"
+            )
+        print(f"  {entity:<10} " + "  ".join(cells))
 
 
 if __name__ == "__main__":

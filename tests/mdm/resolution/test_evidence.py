@@ -56,3 +56,24 @@ def test_explanation_lists_each_comparison_with_level_and_weight() -> None:
         "rule": "none",
         "comparisons": {"name": {"level": "fuzzy_0.9", "weight": 2.25}},
     }
+
+
+def test_one_strong_bridge_between_two_separate_groups_is_not_a_doubt() -> None:
+    # a and b are one company, x and y another; only a-x look alike (a shared office, say)
+    pairs = pd.DataFrame([_pair("a", "x", 0.95, "link")])
+    goldens = ["g1", "g1", "g2", "g2"]
+    assert _strongest_per_golden_pair(RECORDS, goldens, pairs, floor=0.5) == {}
+    assert list(_strongest_per_golden_pair(RECORDS, goldens, pairs, floor=0.2)) == [(10, 20)]
+
+
+def test_golden_records_that_agree_throughout_stay_a_candidate() -> None:
+    pairs = pd.DataFrame(
+        [
+            _pair("a", "x", 0.7, "review"),
+            _pair("a", "y", 0.6, "review"),
+            _pair("b", "x", 0.6, "review"),
+            _pair("b", "y", 0.65, "review"),
+        ]
+    )
+    chosen = _strongest_per_golden_pair(RECORDS, ["g1", "g1", "g2", "g2"], pairs, floor=0.5)
+    assert list(chosen) == [(10, 20)]
