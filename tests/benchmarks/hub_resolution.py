@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def _candidate_bands(database: Path) -> None:
         truth = _groups(ROOT / "seeds" / "truth" / f"{entity}s.csv", entity, "entity_id")
         entity_of = {m: e for e, members in truth.items() for m in members}
         cells = []
-        for low, high in zip(BANDS, BANDS[1:], strict=False):
+        for low, high in pairwise(BANDS):
             band = [(a, b) for t, p, a, b in rows if t == entity and low <= p < high]
             true = sum(1 for a, b in band if entity_of.get(a) == entity_of.get(b) is not None)
             cells.append(
