@@ -52,21 +52,19 @@ class Answer:
     body: dict[str, Any]
 
 
+UNPARSED, UNSELECTED = "unparsed", "unselected"
+
+
 @lru_cache(maxsize=512)
-def _operation_type(query: str, operation_name: str | None) -> str | None:
-    """ "query" or "mutation" for a parseable document; None leaves the error to strawberry."""
+def operation_type(query: str, operation_name: str | None) -> str:
+    """`query`, `mutation`, or why there is none to run: the document does not parse (strawberry
+    reports where), or no operation or several fit `operation_name`."""
     try:
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLSyntaxError:
-        return None
+        return UNPARSED
     found = get_operation_ast(document, operation_name)
-    return found.operation.value if isinstance(found, OperationDefinitionNode) else None
-
-
-def required_scope(operation: Operation) -> Scope:
-    """What the caller must hold to run the operation: `steward` for mutations, else `read`."""
-    kind = _operation_type(operation.query, operation.operation_name)
-    return Scope.STEWARD if kind == "mutation" else Scope.READ
+    return found.operation.value if isinstance(found, OperationDefinitionNode) else UNSELECTED
 
 
 def execute(
@@ -79,7 +77,12 @@ def execute(
     allowed: frozenset[OperationType] = QUERIES_AND_MUTATIONS,
 ) -> Answer:
     """Run one operation for `principal` in its own unit of work (call from a worker thread)."""
-    needed = required_scope(operation)
+    kind = operation_type(operation.query, operation.operation_name)
+    if kind == UNSELECTED:
+        return refused(
+            "no single operation to run: name one that the document holds in `operationName`"
+        )
+    needed = Scope.STEWARD if kind == OperationType.MUTATION.value else Scope.READ
     if not principal.has(needed):
         raise Forbidden(f"this needs the {needed.value} scope; {principal.actor!r} lacks it")
     with session_scope(engine, write=needed == Scope.STEWARD) as session:

@@ -185,7 +185,7 @@ def members_of_many(session: Session, golden_ids: Iterable[str]) -> dict[str, li
             .where(col(SourceRecord.golden_id).in_(chunk))
             .order_by(col(SourceRecord.source_system), col(SourceRecord.source_id))
         )
-        rows = list(session.execute(query).tuples())
+        rows = list(session.execute(query))
         pending = in_review(session, [r[0] for r in rows if r[0] is not None])
         for rid, gid, system, sid, status in rows:
             assert rid is not None

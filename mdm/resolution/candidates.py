@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,9 +82,12 @@ def decode_cursor(cursor: str) -> tuple[float, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         priority, candidate_id = raw.removeprefix(_CURSOR_PREFIX).split(":")
+        position = float(priority)
         if not raw.startswith(_CURSOR_PREFIX) or not candidate_id.isdigit():
             raise ValueError(raw)
-        return float(priority), int(candidate_id)
+        if not math.isfinite(position) or len(candidate_id) > 18:
+            raise ValueError(raw)
+        return position, int(candidate_id)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(f"cursor {cursor[:80]!r} is not one this queue handed out") from exc
 
