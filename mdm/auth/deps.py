@@ -36,6 +36,9 @@ _key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="An A
 def authenticator_of(app: Any) -> Authenticator:
     """The app's authenticator (built in the lifespan; on first use for an app without one)."""
     state = app.state
+    built: Authenticator | None = getattr(state, "authenticator", None)
+    if built is not None:
+        return built
     with _build_lock:
         existing: Authenticator | None = getattr(state, "authenticator", None)
         if existing is None:
