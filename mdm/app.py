@@ -20,6 +20,7 @@ from mdm.auth.authenticator import Authenticator
 from mdm.db import create_db_engine
 from mdm.errors import DatabaseNotReady
 from mdm.settings import Settings
+from mdm.stewardship.site import mount as mount_workbench
 
 log = logging.getLogger("mdm.app")
 
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     include_routers(app)
     app.include_router(graphql_router)  # authenticates itself: 401/403 before anything runs
+    mount_workbench(app)  # /steward: its own login session, CSRF-checked forms
     return app

@@ -13,6 +13,7 @@ import mdm.db
 import mdm.golden.lineage_models
 import mdm.golden.models
 import mdm.records.models
-import mdm.resolution.models  # noqa: F401
+import mdm.resolution.models
+import mdm.stewardship.models  # noqa: F401
 
 metadata = SQLModel.metadata
