@@ -43,7 +43,7 @@ from graphql import (
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 2000
-MAX_COST = 20_000
+MAX_COST = 50_000
 DEFAULT_LIST = 10
 MAX_PAGE = 100
 _SIZE_ARGUMENTS = ("first", "ids")
