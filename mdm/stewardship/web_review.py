@@ -113,8 +113,12 @@ def _next(session: SessionDep, where: QueueFilter, candidate_id: int) -> Redirec
     qs = _query_string(where)
     following = next_after(session, where, candidate_id)
     if following is None or following == candidate_id:
-        return see_other(f"{PREFIX}/queue?{qs}")
-    return see_other(f"{PREFIX}/candidates/{following}?{qs}")
+        return see_other(f"{PREFIX}/queue{_suffix(qs)}")
+    return see_other(f"{PREFIX}/candidates/{following}{_suffix(qs)}")
+
+
+def _suffix(qs: str) -> str:
+    return f"?{qs}" if qs else ""
 
 
 @router.post("/candidates/{candidate_id}/decide")
@@ -133,7 +137,7 @@ def decide(
         actions.decide(session, candidate_id, decision == "accept", current.principal.actor)
     where = _filter_from_qs(filters)
     if back == "queue":
-        return see_other(f"{PREFIX}/queue?{_query_string(where)}")
+        return see_other(f"{PREFIX}/queue{_suffix(_query_string(where))}")
     return _next(session, where, candidate_id)
 
 
