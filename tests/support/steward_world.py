@@ -57,13 +57,10 @@ BROKEN = {"source_system": "crm", "source_id": "Q1", "name": "", "city": "Paris"
 
 def explanation(name_weight: float) -> dict[str, Any]:
     """A stored explanation as the engine writes it: per comparison a level and a weight."""
-    comparisons = {
-        "name": {"level": ">=0.8", "weight": name_weight},
-        "city": {"level": "exact", "weight": 1.5},
-        "phone": {"level": "else", "weight": -2.0},
-        "tax_id": {"level": "null", "weight": 0.0},
-    }
-    total = sum(c["weight"] for c in comparisons.values())
+    weights = {"name": (">=0.8", name_weight), "city": ("exact", 1.5)}
+    weights |= {"phone": ("else", -2.0), "tax_id": ("null", 0.0)}
+    comparisons = {n: {"level": level, "weight": w} for n, (level, w) in weights.items()}
+    total = sum(w for _, w in weights.values())
     return {"match_weight": total, "rule": "", "comparisons": comparisons}
 
 
