@@ -15,6 +15,7 @@ from rapidfuzz.process import cpdist
 
 from matching.config import ComparisonSpec
 from matching.normalize.aliases import alias_index
+from matching.normalize.regions import place_words
 
 LevelArray = npt.NDArray[np.int8]
 FloatArray = npt.NDArray[np.float64]
@@ -101,6 +102,42 @@ def _fuzzy_shared(
         else:
             unmatched += 1
     return shared, unmatched
+
+
+def names_diverge(a: str, b: str) -> bool:
+    """True when two names start with the same brand and each keeps a word the other lacks:
+    "acme bau" / "acme systeme", not "acme" / "acme bau", "acme" / "zenith", a renamed
+    "belira capital" / "almont capital", nor an office's place ("acme" / "acme fukuoka")."""
+    words_a, words_b = a.split(), b.split()
+    if not words_a or not words_b or not _same_word(words_a[0], words_b[0]):
+        return False
+    ta, tb = set(words_a), set(words_b)
+    rest_b = sorted(tb - ta)
+    _, unmatched_a = _fuzzy_shared(sorted(ta - tb), rest_b, {}, 1.0)
+    if not unmatched_a or not rest_b:
+        return False
+    rest_a = [t for t in ta - tb if not any(_same_word(t, u) for u in tb)]
+    places = place_words(words_a) | place_words(words_b)
+    return bool(_distinctive(rest_a, rest_b, places)) and bool(_distinctive(rest_b, rest_a, places))
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or token_similarity(a, b) >= FUZZY_TOKEN_SIMILARITY
+
+
+# words that join a name's parts, not words that tell two companies apart
+_CONNECTORS = frozenset({"and", "the", "of", "for", "de", "du", "des", "la", "le", "et", "und"})
+
+
+def _distinctive(words: list[str], others: list[str], places: set[str]) -> list[str]:
+    # one letter off ("ala" / "alta") is a typo; a city or country is an office, not a company
+    return [
+        w
+        for w in words
+        if w not in places
+        and w not in _CONNECTORS
+        and all(Levenshtein.distance(w, o) > 1 for o in others)
+    ]
 
 
 def name_similarity(a: str, b: str, weights: dict[str, float]) -> float:

@@ -138,6 +138,9 @@ class MatchSettings:
     # a name under its link floor may still auto-link when all of these comparisons agree
     # exactly: a renamed customer keeps its phone number and its web domain
     floor_lifted_by: tuple[str, ...] = ()
+    # names that share a word but each keep one the other lacks ("acme bau" / "acme systeme")
+    # are never auto-linked, whatever else agrees: sister companies share offices and phones
+    divergent_name_field: str | None = None
     model_version: str = "1"
 
     def with_thresholds(self, upper: float, lower: float) -> MatchSettings:
@@ -176,6 +179,7 @@ class MatchSettings:
             country_field=data.get("country_field"),
             parent_field=data.get("parent_field"),
             floor_lifted_by=tuple(data.get("floor_lifted_by", ())),
+            divergent_name_field=data.get("divergent_name_field"),
             model_version=str(data.get("model_version", "1")),
         )
 

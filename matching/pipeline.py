@@ -23,6 +23,7 @@ from matching.rules import (
     TAX_ID_CONFLICT,
     TAX_ID_MATCH,
     RuleArray,
+    cap_divergent_names,
     tax_id_rules,
 )
 from matching.scoring import (
@@ -141,6 +142,10 @@ def score(
         levels = compare(prepared, left, right, settings.comparisons)
     rule = tax_id_rules(prepared, left, right, settings.tax_id_field, settings.country_field)
     total, prob = probabilities(settings, model, levels, rule)
+    field = settings.divergent_name_field
+    if field and field in prepared:
+        names = prepared[field].to_numpy(dtype=object)
+        cap_divergent_names(names, (left, right), prob, rule, VETO_PROBABILITY)
     return Scored(levels, weight_matrix(model, levels), total, prob, rule)
 
 

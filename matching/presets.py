@@ -73,6 +73,7 @@ def customers() -> MatchSettings:
         tax_id_field="tax_id",
         country_field="country",
         floor_lifted_by=("phone", "domain"),
+        divergent_name_field="name",
     )
 
 

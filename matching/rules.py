@@ -7,9 +7,11 @@ import numpy.typing as npt
 import pandas as pd
 from rapidfuzz.distance import DamerauLevenshtein
 
+from matching.compare import names_diverge
+
 RuleArray = npt.NDArray[np.int8]
-NO_RULE, TAX_ID_MATCH, TAX_ID_CONFLICT, MUST_LINK, CANNOT_LINK = 0, 1, 2, 3, 4
-RULE_NAMES = ("", "tax_id_equal", "tax_id_differs", "must_link", "cannot_link")
+NO_RULE, TAX_ID_MATCH, TAX_ID_CONFLICT, MUST_LINK, CANNOT_LINK, NAMES_DIVERGE = 0, 1, 2, 3, 4, 5
+RULE_NAMES = ("", "tax_id_equal", "tax_id_differs", "must_link", "cannot_link", "names_diverge")
 
 
 def _country_of_tax_id(tax_id: str | None, country: str | None) -> str | None:
@@ -48,3 +50,25 @@ def tax_id_rules(
         if ca is not None and ca == cb and DamerauLevenshtein.distance(ta, tb) > 1:
             out[k] = TAX_ID_CONFLICT
     return out
+
+
+def cap_divergent_names(
+    names: npt.NDArray[np.object_],
+    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    prob: npt.NDArray[np.float64],
+    rule: RuleArray,
+    ceiling: float,
+) -> None:
+    """Cap at `ceiling` (in place) each pair above it that no rule decided and whose names
+    diverge, marking it NAMES_DIVERGE; only those few pairs are looked at, each name pair once."""
+    left, right = pairs
+    seen: dict[tuple[str, str], bool] = {}
+    for k in np.flatnonzero((prob > ceiling) & (rule == NO_RULE)).tolist():
+        a, b = names[left[k]], names[right[k]]
+        if a is None or b is None:
+            continue
+        hit = seen.get((a, b))
+        if hit is None:
+            hit = seen[(a, b)] = names_diverge(a, b)
+        if hit:
+            prob[k], rule[k] = ceiling, NAMES_DIVERGE

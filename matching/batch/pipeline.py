@@ -21,6 +21,7 @@ from matching.blocking import block
 from matching.compare import LevelArray
 from matching.config import MatchSettings
 from matching.pipeline import (
+    VETO_PROBABILITY,
     Constraints,
     MatchResult,
     Scored,
@@ -33,7 +34,13 @@ from matching.pipeline import (
     random_pairs,
     total_pairs,
 )
-from matching.rules import CANNOT_LINK, MUST_LINK, TAX_ID_CONFLICT, RuleArray
+from matching.rules import (
+    CANNOT_LINK,
+    MUST_LINK,
+    TAX_ID_CONFLICT,
+    RuleArray,
+    cap_divergent_names,
+)
 from matching.scoring import FittedModel, fit_em, weight_matrix
 
 IntArray = npt.NDArray[np.int64]
@@ -108,13 +115,23 @@ def _fit(
 
 
 def _score(
-    settings: MatchSettings, model: FittedModel, levels: LevelArray, rule: RuleArray
+    settings: MatchSettings,
+    model: FittedModel,
+    levels: LevelArray,
+    rule: RuleArray,
+    divergence: tuple[dict[str, Column], IntArray, IntArray],
 ) -> tuple[FloatArray, FloatArray]:
+    """Weights and probabilities (rules applied in place), like `matching.pipeline.score`."""
     total = np.empty(len(levels), np.float64)
     prob = np.empty(len(levels), np.float64)
     for start in range(0, len(levels), SCORE_CHUNK):
         part = slice(start, start + SCORE_CHUNK)
         total[part], prob[part] = probabilities(settings, model, levels[part], rule[part])
+    columns, left, right = divergence
+    field = settings.divergent_name_field
+    if field and field in columns:
+        names = columns[field].to_array()
+        cap_divergent_names(names, (left, right), prob, rule, VETO_PROBABILITY)
     return total, prob
 
 
@@ -160,7 +177,7 @@ def dedupe_batch(
     if model is None:
         model = _fit(columns, settings, levels, sources, tokens, workers)
     rule = _rules(columns, settings, left, right, workers)
-    total, prob = _score(settings, model, levels, rule)
+    total, prob = _score(settings, model, levels, rule, (columns, left, right))
     _constrain(left, right, n, must, (prob, rule, 1.0, MUST_LINK))
     _constrain(left, right, n, cannot, (prob, rule, 0.0, CANNOT_LINK))
     hard = np.flatnonzero((rule == TAX_ID_CONFLICT) | conflicting(settings, levels, rule))

@@ -56,5 +56,5 @@ def probe_pairs(
     tokens = token_tables(columns, settings)
     levels = compare_all(columns, settings, (left, right), tokens, workers)
     rule = _rules(columns, settings, left, right, workers)
-    _total, prob = _score(settings, model, levels, rule)
+    _total, prob = _score(settings, model, levels, rule, (columns, left, right))
     return Probed(left, right, prob)

@@ -137,3 +137,18 @@ def region_label(phrase: str, *, separated: bool, remaining: int) -> str | None:
         country = country_from_name(phrase)
         return None if country is None else _country_label(country)
     return None
+
+
+def is_place_word(word: str) -> bool:
+    """A one-word city or country name (or alias): in a company name, an office's label."""
+    return word in _cities() or country_from_name(word) is not None
+
+
+def place_words(words: list[str]) -> set[str]:
+    """The words of `words` that name a place, multi-word cities ("san francisco") included."""
+    found = {w for w in words if is_place_word(w)}
+    text = f" {' '.join(words)} "
+    for city in _MULTI_WORD_CITIES:
+        if f" {city} " in text:
+            found.update(city.split())
+    return found

