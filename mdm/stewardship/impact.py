@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
@@ -21,14 +20,16 @@ from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, Sour
 _AMOUNTS = ((ContractRecord, ContractRecord.value), (ProjectRecord, ProjectRecord.budget))
 
 
-def record_amounts(session: Session) -> dict[int, float]:
-    """Money per active source record: its own value or budget, or its children's for a customer."""
-    own: dict[int, float] = {}
+def golden_amounts(session: Session) -> dict[str, float]:
+    """Money per golden record with any: its heaviest active member's amount."""
+    # Core statements on the session's connection: thousands of plain tuples, no ORM rows.
+    connection = session.connection()
+    found: dict[str, float] = defaultdict(float)
     by_customer: dict[tuple[str, str], float] = defaultdict(float)
     for table, amount in _AMOUNTS:
         query = (
             columns(
-                col(SourceRecord.id),
+                col(SourceRecord.golden_id),
                 col(SourceRecord.source_system),
                 col(table.customer_source_id),
                 col(amount),
@@ -36,46 +37,31 @@ def record_amounts(session: Session) -> dict[int, float]:
             .join(table, col(table.source_record_id) == col(SourceRecord.id))
             .where(col(SourceRecord.status) == RecordStatus.ACTIVE.value, col(amount).is_not(None))
         )
-        for record_id, system, customer, value in session.execute(query):
-            own[record_id] = float(value)
+        for golden_id, system, customer, value in connection.execute(query):
+            money = float(value or 0)
+            if golden_id:
+                found[golden_id] = max(found[golden_id], money)
             if customer:
-                by_customer[(system, customer)] += float(value)
-    own.update(_customers(session, by_customer))
-    return own
+                by_customer[(system, customer)] += money
+    if by_customer:
+        _add_customers(session, by_customer, found)
+    return dict(found)
 
 
-def _customers(session: Session, by_customer: dict[tuple[str, str], float]) -> dict[int, float]:
-    if not by_customer:
-        return {}
-    systems = sorted({system for system, _ in by_customer})
+def _add_customers(
+    session: Session, by_customer: dict[tuple[str, str], float], found: dict[str, float]
+) -> None:
     query = columns(
-        col(SourceRecord.id), col(SourceRecord.source_system), col(SourceRecord.source_id)
+        col(SourceRecord.golden_id), col(SourceRecord.source_system), col(SourceRecord.source_id)
     ).where(
         col(SourceRecord.entity_type) == "customer",
         col(SourceRecord.status) == RecordStatus.ACTIVE.value,
-        col(SourceRecord.source_system).in_(systems),
+        col(SourceRecord.source_system).in_(sorted({system for system, _ in by_customer})),
     )
-    found: dict[int, float] = {}
-    for record_id, system, source_id in session.execute(query):
+    for golden_id, system, source_id in session.connection().execute(query):
         amount = by_customer.get((system, source_id))
-        if amount:
-            found[record_id] = amount
-    return found
-
-
-def golden_amounts(session: Session, golden_ids: Iterable[str]) -> dict[str, float]:
-    """Money per golden record: its heaviest active member's amount."""
-    wanted = set(golden_ids)
-    amounts = record_amounts(session)
-    query = columns(col(SourceRecord.id), col(SourceRecord.golden_id)).where(
-        col(SourceRecord.status) == RecordStatus.ACTIVE.value,
-        col(SourceRecord.golden_id).is_not(None),
-    )
-    found: dict[str, float] = defaultdict(float)
-    for record_id, golden_id in session.execute(query):
-        if golden_id in wanted and record_id in amounts:
-            found[golden_id] = max(found[golden_id], amounts[record_id])
-    return dict(found)
+        if amount and golden_id:
+            found[golden_id] = max(found[golden_id], amount)
 
 
 def weight(amount: float) -> float:
