@@ -20,8 +20,9 @@ from mdm.golden.timeline import EventView
 from mdm.golden.views import golden_detail, golden_history
 from mdm.stewardship.masking import MASKED
 
-SIZE = 360  # the SVG's width and height in pixels
-MARGIN = 50
+SIZE = 420  # the SVG's width and height in pixels
+MARGIN = 70
+CIRCLE_UP_TO = 12
 
 
 @dataclass(frozen=True)
@@ -130,25 +131,33 @@ def _masked_state(
 
 
 def layout(graph: nx.Graph) -> tuple[list[Node], list[Edge]]:
-    """Node positions (a seeded spring layout, so a page looks the same on every load)."""
+    """Node positions filling the drawing: a circle for a small cluster (readable labels), a
+    seeded spring layout past `CIRCLE_UP_TO` records; the same page draws the same way."""
     if graph.number_of_nodes() == 0:
         return [], []
     if graph.number_of_nodes() == 1:
-        positions = {next(iter(graph.nodes)): (0.0, 0.0)}
+        raw = {next(iter(graph.nodes)): (0.0, 0.0)}
+    elif graph.number_of_nodes() <= CIRCLE_UP_TO:
+        raw = {k: (float(x), float(y)) for k, (x, y) in nx.circular_layout(sorted(graph)).items()}
     else:
-        positions = {
-            k: (float(x), float(y)) for k, (x, y) in nx.spring_layout(graph, seed=7).items()
-        }
-    scale = (SIZE - 2 * MARGIN) / 2
-
-    def at(key: str) -> tuple[float, float]:
-        x, y = positions[key]
-        return round(SIZE / 2 + x * scale, 1), round(SIZE / 2 + y * scale, 1)
-
-    nodes = [Node(k, int(graph.nodes[k]["record_id"]), *at(k)) for k in sorted(graph.nodes)]
+        raw = {k: (float(x), float(y)) for k, (x, y) in nx.spring_layout(graph, seed=7).items()}
+    positions = _fit(raw)
+    nodes = [Node(k, int(graph.nodes[k]["record_id"]), *positions[k]) for k in sorted(graph.nodes)]
     edges = []
     for a, b, data in sorted(graph.edges(data=True)):
         score = data.get("score")
         label = data["kind"] if score is None else f"{data['kind']} {score:.2f}"
-        edges.append(Edge(*at(a), *at(b), kind=data["kind"], label=label))
+        edges.append(Edge(*positions[a], *positions[b], kind=data["kind"], label=label))
     return nodes, edges
+
+
+def _fit(raw: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Scale positions into the drawing, leaving a margin for the labels."""
+    xs, ys = [x for x, _ in raw.values()], [y for _, y in raw.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = (SIZE - 2 * MARGIN) / span
+    mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {
+        k: (round(SIZE / 2 + (x - mid_x) * scale, 1), round(SIZE / 2 + (y - mid_y) * scale, 1))
+        for k, (x, y) in raw.items()
+    }
