@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale
+.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,11 +25,25 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Everything once on SQLite, then the database tests again on PostgreSQL.
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) chromium
 	$(BIN)/pytest --backend sqlite
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) chromium
 	$(BIN)/pytest --backend postgresql -m db
+
+# The steward workbench's browser tests drive Debian's chromium: installed here when missing
+# (as root, non-interactive); without it they skip, and fail under CI=true.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "chromium is missing: sudo apt-get install -y chromium" >&2; fi; }
+
+# The workbench's queue, comparison and golden record pages of the seeded hub, as PNG files.
+screenshots: $(STAMP) chromium
+	$(BIN)/python -m tests.support.screenshots docs/screenshots
 
 # Accuracy and speed harness, this engine beside Splink (the `bench` extra, pinned in
 # requirements-bench.lock); never part of `make test`.
