@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots
+.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots bench-api
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
 	$(BIN)/python -m tests.benchmarks.scale --sizes 10000,100000,1000000 --engines ours,splink --latency
+
+# API speed harness: `mdm serve` on SQLite with 100,000 golden customers (built once, cached in
+# .bench-cache/), loaded from a second process; REST xref and GraphQL lookup against their targets.
+bench-api: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.api_load
 
 # Re-resolve the pins from pyproject.toml's ranges in a scratch venv.
 lock:

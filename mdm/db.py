@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
+from mdm.errors import InvalidInput
 from mdm.settings import Settings
 
 # One naming convention so constraint names are identical on SQLite and PostgreSQL and
@@ -29,13 +30,25 @@ def create_db_engine(settings: Settings) -> Engine:
     """Build the engine for the configured database; nothing connects until first use."""
     if settings.is_sqlite:
         return _sqlite_engine(settings)
-    return create_engine(
+    engine = create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
         pool_pre_ping=True,
     )
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _refuse_nul(
+    _conn: Any, _cursor: Any, _sql: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    # PostgreSQL text cannot hold NUL: say so as bad input (4xx) instead of a driver error (500).
+    for row in parameters if executemany else [parameters]:
+        values = row.values() if isinstance(row, Mapping) else row or ()
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise InvalidInput("text cannot contain NUL (\\x00) characters")
 
 
 def _sqlite_engine(settings: Settings) -> Engine:

@@ -81,3 +81,27 @@ def _send(client: TestClient, case: Case[Any]) -> Any:
 def test_the_api_keeps_its_documented_contract(case: Case[Any], api: TestClient) -> None:
     response = _send(api, case)
     case.validate_response(response, checks=CHECKS)
+
+
+# What the fuzzers found on PostgreSQL, whose text cannot hold NUL: each was a 500.
+NUL_REQUESTS: list[tuple[str, str, Any]] = [
+    ("GET", "/api/v1/xref/cr%00m/customers/x", None),
+    ("GET", "/api/v1/customers/records/cr%00m/x", None),
+    ("GET", "/api/v1/customers/golden/cus_%00", None),
+    ("GET", "/api/v1/quarantine?source_system=a%00b", None),
+    ("POST", "/api/v1/customers/records", [{"source_system": "c\x00rm", "source_id": "1"}]),
+    (
+        "POST",
+        "/graphql",
+        {"query": '{ lookup(system: "a\\u0000", sourceId: "x", entityType: CUSTOMER) { id } }'},
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "body"), NUL_REQUESTS, ids=lambda v: str(v)[:40])
+def test_a_nul_character_is_bad_input_on_every_backend(
+    api: TestClient, method: str, url: str, body: Any
+) -> None:
+    response = api.request(method, url, json=body)
+    assert response.status_code < 500, response.text
+    assert response.status_code in (200, 400, 404, 422)
