@@ -11,14 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as create_alias_rule
 from strawberry.extensions.query_depth_limiter import IgnoreContext
+from strawberry.extensions.query_depth_limiter import create_validator as create_depth_rule
 
 from graphql import (
     FieldNode,
@@ -54,12 +50,19 @@ def _ignore_introspection(context: IgnoreContext) -> bool:
 
 
 def extensions() -> list[Callable[[], SchemaExtension]]:
-    """Factories of the schema extensions that enforce the limits (fresh ones per request)."""
+    """Factories of the schema extensions that enforce the limits (fresh ones per request).
+
+    The rule classes are made once: strawberry's validation cache is keyed by the rules, so
+    classes made anew per request (as the limiters' own constructors do) would never hit it.
+    """
+    rules = [
+        create_depth_rule(MAX_DEPTH, _ignore_introspection),
+        create_alias_rule(MAX_ALIASES),
+        CostLimit,
+    ]
     return [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_ignore_introspection),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: AddValidationRules([CostLimit]),
+        lambda: AddValidationRules(rules),
     ]
 
 

@@ -17,7 +17,6 @@ from mdm.api.gql_context import (
 from mdm.errors import InvalidInput
 from mdm.golden import commands
 from mdm.golden.gql_base import EntityKind, GoldenRecord, Info, load_node, node
-from mdm.golden.gql_types import NODE_TYPES
 from mdm.golden.queries import golden_by_key
 
 MAX_IDS = 100
@@ -207,6 +206,3 @@ class GoldenMutation:
             return GoldenSuccess(golden_id=golden)
 
         return run_mutation(info, change)
-
-
-TYPES = NODE_TYPES

@@ -7,16 +7,8 @@ import strawberry
 from mdm.api.gql_context import gql_field
 from mdm.entities import EntityType
 from mdm.golden import queries
-from mdm.golden.gql_base import (
-    GoldenRecord,
-    Info,
-    amount_field,
-    date_field,
-    reference,
-    referring,
-    register,
-    text_field,
-)
+from mdm.golden.gql_attributes import amount_field, date_field, text_field
+from mdm.golden.gql_base import GoldenRecord, Info, reference, referring, register
 
 
 @register(EntityType.CUSTOMER)

@@ -11,8 +11,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    Result,
+    Row,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+)
 from sqlalchemy import select as columns
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -25,6 +37,63 @@ from mdm.resolution.models import CandidateStatus, MatchCandidate
 
 CHUNK = 500
 MAX_REDIRECTS = 64  # a chain longer than this is a cycle (a bug), not history
+
+_golden = GoldenRecord.__table__  # type: ignore[attr-defined]
+_record = SourceRecord.__table__  # type: ignore[attr-defined]
+_attribute = GoldenAttribute.__table__  # type: ignore[attr-defined]
+_candidate = MatchCandidate.__table__  # type: ignore[attr-defined]
+_IDS: BindParameter[list[Any]] = bindparam("ids", expanding=True)
+
+
+def in_review(record_id: Any) -> ColumnElement[bool]:
+    """Whether the record `record_id` (a column) is in an open candidate, on either side."""
+    # The status is compared through coalesce so that no planner walks the status index (every
+    # open candidate) instead of the record's own: SQLite without statistics would.
+    status = func.coalesce(_candidate.c.status, "") == CandidateStatus.OPEN.value
+    return or_(
+        exists().where(_candidate.c.record_a_id == record_id, status),
+        exists().where(_candidate.c.record_b_id == record_id, status),
+    )
+
+
+# Built once: SQLAlchemy caches their compiled form, so each call only binds its values.
+_GOLDEN_COLUMNS = [_golden.c[n] for n in ("id", "entity_type", "status", "merged_into_id")]
+_GOLDEN_COLUMNS += [_golden.c.created_at, _golden.c.updated_at]
+GOLDENS = columns(*_GOLDEN_COLUMNS).where(_golden.c.id.in_(_IDS))
+BY_KEY = (
+    columns(*_GOLDEN_COLUMNS)
+    .select_from(_record.join(_golden, _golden.c.id == _record.c.golden_id))
+    .where(
+        _record.c.entity_type == bindparam("entity"),
+        _record.c.source_system == bindparam("system"),
+        _record.c.source_id == bindparam("source_id"),
+    )
+)
+ATTRIBUTES = (
+    columns(
+        _attribute.c.golden_id,
+        _attribute.c.name,
+        _attribute.c.value,
+        _attribute.c.rule,
+        _record.c.id,
+        _record.c.source_system,
+        _record.c.source_id,
+    )
+    .select_from(_attribute.outerjoin(_record, _record.c.id == _attribute.c.source_record_id))
+    .where(_attribute.c.golden_id.in_(_IDS))
+)
+MEMBERS = (
+    columns(
+        _record.c.id,
+        _record.c.golden_id,
+        _record.c.source_system,
+        _record.c.source_id,
+        _record.c.status,
+        in_review(_record.c.id).label("pending"),
+    )
+    .where(_record.c.golden_id.in_(_IDS))
+    .order_by(_record.c.source_system, _record.c.source_id)
+)
 
 
 @dataclass(frozen=True)
@@ -102,15 +171,14 @@ def resolve_goldens(session: Session, golden_ids: Iterable[str]) -> dict[str, Go
     return {gid: _ref(rows[now], gid) for gid, now in target.items()}
 
 
-def _golden_rows(session: Session, ids: Sequence[str]) -> dict[str, GoldenRecord]:
-    found: dict[str, GoldenRecord] = {}
+def _golden_rows(session: Session, ids: Sequence[str]) -> dict[str, Row[Any]]:
+    found: dict[str, Row[Any]] = {}
     for chunk in chunks(list(ids)):
-        query = select(GoldenRecord).where(col(GoldenRecord.id).in_(chunk))
-        found.update({g.id: g for g in session.exec(query)})
+        found.update({row.id: row for row in _run(session, GOLDENS, ids=chunk)})
     return found
 
 
-def _ref(golden: GoldenRecord, requested: str) -> GoldenRef:
+def _ref(golden: Row[Any], requested: str) -> GoldenRef:
     return GoldenRef(
         id=golden.id,
         entity_type=EntityType(golden.entity_type),
@@ -121,6 +189,11 @@ def _ref(golden: GoldenRecord, requested: str) -> GoldenRef:
     )
 
 
+def _run(session: Session, statement: Executable, **params: Any) -> Result[*tuple[Any, ...]]:
+    """A prepared Core statement on the session's connection: no ORM objects on hot paths."""
+    return session.connection().execute(statement, params)
+
+
 def golden_by_id(session: Session, golden_id: str) -> GoldenRef | None:
     """The golden record behind an id (a merged-away id leads to its survivor), or None."""
     return resolve_goldens(session, [golden_id]).get(golden_id)
@@ -128,7 +201,7 @@ def golden_by_id(session: Session, golden_id: str) -> GoldenRef | None:
 
 def golden_as_stored(session: Session, golden_id: str) -> GoldenRef | None:
     """The golden record under exactly this id (a merged one is not followed), or None."""
-    golden = session.get(GoldenRecord, golden_id)
+    golden = _golden_rows(session, [golden_id]).get(golden_id)
     return _ref(golden, golden_id) if golden is not None else None
 
 
@@ -136,13 +209,11 @@ def golden_by_key(
     session: Session, entity: EntityType, system: str, source_id: str
 ) -> GoldenRef | None:
     """The golden record of the source record (system, source id), or None."""
-    query = select(SourceRecord.golden_id).where(
-        col(SourceRecord.entity_type) == entity.value,
-        col(SourceRecord.source_system) == system.strip().lower(),
-        col(SourceRecord.source_id) == source_id,
-    )
-    golden_id = session.exec(query).first()
-    return golden_by_id(session, golden_id) if golden_id else None
+    key = {"entity": entity.value, "system": system.strip().lower(), "source_id": source_id}
+    golden = _run(session, BY_KEY, **key).first()
+    if golden is None:
+        return None
+    return golden_by_id(session, golden.id) if golden.merged_into_id else _ref(golden, golden.id)
 
 
 def attributes_of(
@@ -151,20 +222,7 @@ def attributes_of(
     """Survived attributes of each golden id, with the rule and the supplying record."""
     found: dict[str, dict[str, AttributeValue]] = defaultdict(dict)
     for chunk in chunks(sorted(set(golden_ids))):
-        query = (
-            columns(
-                col(GoldenAttribute.golden_id),
-                col(GoldenAttribute.name),
-                col(GoldenAttribute.value),
-                col(GoldenAttribute.rule),
-                col(SourceRecord.id),
-                col(SourceRecord.source_system),
-                col(SourceRecord.source_id),
-            )
-            .outerjoin(SourceRecord, col(SourceRecord.id) == col(GoldenAttribute.source_record_id))
-            .where(col(GoldenAttribute.golden_id).in_(chunk))
-        )
-        for gid, name, value, rule, rid, system, sid in session.execute(query):
+        for gid, name, value, rule, rid, system, sid in _run(session, ATTRIBUTES, ids=chunk):
             source = SourceKey(rid, system, sid) if rid is not None else None
             found[gid][name] = AttributeValue(value, rule, source)
     return found
@@ -174,48 +232,15 @@ def members_of_many(session: Session, golden_ids: Iterable[str]) -> dict[str, li
     """Every source record pointing at each golden id (deleted ones too), in key order."""
     found: dict[str, list[Member]] = defaultdict(list)
     for chunk in chunks(sorted(set(golden_ids))):
-        query = (
-            columns(
-                col(SourceRecord.id),
-                col(SourceRecord.golden_id),
-                col(SourceRecord.source_system),
-                col(SourceRecord.source_id),
-                col(SourceRecord.status),
-            )
-            .where(col(SourceRecord.golden_id).in_(chunk))
-            .order_by(col(SourceRecord.source_system), col(SourceRecord.source_id))
-        )
-        rows = list(session.execute(query))
-        pending = in_review(session, [r[0] for r in rows if r[0] is not None])
-        for rid, gid, system, sid, status in rows:
-            assert rid is not None
-            assert gid is not None
-            found[gid].append(
-                Member(SourceKey(rid, system, sid), gid, _status(rid, status, pending))
-            )
+        for rid, gid, system, sid, status, pending in _run(session, MEMBERS, ids=chunk):
+            found[gid].append(Member(SourceKey(rid, system, sid), gid, _status(status, pending)))
     return found
 
 
-def _status(record_id: int, status: str, pending: set[int]) -> str:
+def _status(status: str, pending: bool) -> str:
     if status == RecordStatus.DELETED.value:
         return "deleted"
-    return "pending_review" if record_id in pending else "linked"
-
-
-def in_review(session: Session, record_ids: Sequence[int]) -> set[int]:
-    """Those of the records with an open match candidate: their golden record may change."""
-    found: set[int] = set()
-    for start in range(0, len(record_ids), CHUNK):
-        chunk = list(record_ids[start : start + CHUNK])
-        query = select(MatchCandidate.record_a_id, MatchCandidate.record_b_id).where(
-            col(MatchCandidate.status) == CandidateStatus.OPEN.value,
-            or_(
-                col(MatchCandidate.record_a_id).in_(chunk),
-                col(MatchCandidate.record_b_id).in_(chunk),
-            ),
-        )
-        found.update(rid for pair in session.exec(query) for rid in pair)
-    return found & set(record_ids)
+    return "pending_review" if pending else "linked"
 
 
 def external_ids(members: Iterable[Member], system: str) -> list[str]:

@@ -108,16 +108,15 @@ _DECISION = error_responses(404, 409, 422)
     response_model=XrefOut,
     summary="Translate a source id: its golden record and its ids in every system",
     responses=_NOT_FOUND,
-    dependencies=[Depends(requires(Scope.READ))],
 )
-def get_xref(system: str, entity_type: str, source_id: str, request: Request) -> XrefOut:
+async def get_xref(system: str, entity_type: str, source_id: str, request: Request) -> XrefOut:
     """The golden id of (system, entity type, source id), merges followed, and every system's ids.
 
-    Two indexed statements on a bare connection: built for thousands of calls a second.
+    Needs `read` (the router's guard). One indexed statement, run on the event loop: it takes
+    a fraction of a millisecond, less than handing it to a worker thread would.
     """
     kind = EntityType.parse(entity_type)
-    with request.app.state.engine.connect() as connection:
-        return XrefOut.of(xref(connection, kind, system, source_id))
+    return XrefOut.of(xref(request.app.state.engine, kind, system, source_id))
 
 
 @router.get(
