@@ -1,10 +1,11 @@
 """Fuzzy search of golden records by name (or code, or number), standardized as `matching` does.
 
 `NameIndex` keeps each active golden record's survived labels, standardized by the matcher's
-own name standardizer (legal forms peeled, accents and case folded), in memory; it catches up
-from the append-only event log before each search, reading only the golden records changed
-since (and everything again every `REBUILD_SECONDS`). Scoring is rapidfuzz's WRatio over the
-standardized labels; the answer is bounded by `MAX_RESULTS` and `MAX_TEXT`.
+own name standardizer (legal forms peeled, accents and case folded), in a token index in
+memory (`mdm.golden.search_index`: bounded work per query). Before each search it catches up
+from the append-only event log, reading only the golden records changed since; event ids an
+open transaction still holds are read once they commit. Scores are rapidfuzz's token-set
+ratio (0-100); answers are bounded by `MAX_RESULTS` and `MAX_TEXT`.
 """
 
 from __future__ import annotations
@@ -12,25 +13,25 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from matching.normalize import fold_text, normalize_org_name
+from matching.normalize import fold_text
+from matching.normalize.org_names import clean_and_legal_form
 from mdm.entities import EntityType
 from mdm.errors import InvalidInput
 from mdm.golden.lineage_models import GoldenAttribute, GoldenEvent
 from mdm.golden.models import GoldenRecord, GoldenStatus
 from mdm.golden.queries import chunks
+from mdm.golden.search_index import TokenIndex
 
 MAX_RESULTS = 100
 MAX_TEXT = 200
 MIN_SCORE = 60.0
-# On PostgreSQL a change can commit after a later-numbered one was read: everything is read
-# again this often, which bounds how long such a change stays unsearchable.
-REBUILD_SECONDS = 600.0
+GAP_SECONDS = 3600.0  # an event id missing this long was rolled back, not committed late
+FIRST_LOOKBACK = 10_000  # event ids checked for late commits when the index is first built
 # What a person would type to find a golden record of each type.
 LABELS: dict[EntityType, tuple[str, ...]] = {
     EntityType.CUSTOMER: ("name", "legal_name"),
@@ -51,25 +52,10 @@ class SearchHit:
 def standardize(entity: EntityType, text: str) -> str:
     """A label as the matcher compares names: customers' legal forms peeled, all text folded."""
     if entity == EntityType.CUSTOMER:
-        name = normalize_org_name(text)
-        if name is not None and name.clean:
-            return name.clean
+        name = clean_and_legal_form(text)  # normalize_org_name's clean name, without its cache
+        if name is not None and name[0]:
+            return name[0]
     return fold_text(text)
-
-
-@dataclass
-class _Labels:
-    """Standardized labels of one entity type, with flat lists for rapidfuzz built on demand."""
-
-    by_golden: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    flat: tuple[list[str], list[tuple[str, str]]] | None = None
-
-    def choices(self) -> tuple[list[str], list[tuple[str, str]]]:
-        if self.flat is None:
-            owners = [(gid, raw) for gid, labels in self.by_golden.items() for raw, _ in labels]
-            texts = [std for labels in self.by_golden.values() for _, std in labels]
-            self.flat = (texts, owners)
-        return self.flat
 
 
 class NameIndex:
@@ -78,49 +64,56 @@ class NameIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen_event = 0
-        self._loaded_at = 0.0
-        self._labels = {entity: _Labels() for entity in EntityType}
+        self._gaps: dict[int, float] = {}  # event ids below `_seen_event` not seen yet -> since
+        self._indexes = {entity: TokenIndex() for entity in EntityType}
 
     def search(
         self, session: Session, entity: EntityType, text: str, first: int = 10
     ) -> list[SearchHit]:
         """The `first` best golden records of a type for `text`, best first."""
-        query = _check(text, first)
+        query = standardize(entity, _check(text, first))
         with self._lock:
             self._catch_up(session)
-            texts, owners = self._labels[entity].choices()
-            found = process.extract(
-                standardize(entity, query),
-                texts,
-                scorer=fuzz.WRatio,
-                processor=None,
-                score_cutoff=MIN_SCORE,
-                # a golden record has at most this many labels: enough rows for `first` records
-                limit=first * max(len(labels) for labels in LABELS.values()),
-            )
-        return _best_per_golden(found, owners, first)
+            found = self._indexes[entity].search(query, first, MIN_SCORE)
+        return [SearchHit(f.golden_id, f.score, f.label) for f in found]
 
     def _catch_up(self, session: Session) -> None:
         latest = session.exec(select(func.max(GoldenEvent.id))).one() or 0
-        stale = time.monotonic() - self._loaded_at > REBUILD_SECONDS
-        if latest == self._seen_event and not stale:
+        if latest == self._seen_event and not self._gaps:
             return
-        changed: dict[str, EntityType] | None = None
-        if self._seen_event == 0 or latest < self._seen_event or stale:
-            # First use, a database that started over, or time for the full re-read that
-            # catches changes committed out of id order (PostgreSQL hands ids out at insert).
-            self._labels = {entity: _Labels() for entity in EntityType}
-            self._loaded_at = time.monotonic()
+        if self._seen_event == 0 or latest < self._seen_event:  # first use, or a new database
+            self._indexes = {entity: TokenIndex() for entity in EntityType}
+            start = max(0, latest - FIRST_LOOKBACK)
+            self._note_gaps(start, latest, set(_events_since(session, start, latest, [])))
+            self._load(session, None)
         else:
-            changed = _changed_since(session, self._seen_event, latest)
-            for gid, entity in changed.items():
-                self._labels[entity].by_golden.pop(gid, None)
-                self._labels[entity].flat = None
-        for entity, labels in _load(session, changed).items():
-            if labels:
-                self._labels[entity].by_golden.update(labels)
-                self._labels[entity].flat = None
+            events = _events_since(session, self._seen_event, latest, sorted(self._gaps))
+            self._note_gaps(self._seen_event, latest, set(events))
+            self._load(session, dict(events.values()))
         self._seen_event = latest
+
+    def _note_gaps(self, after: int, upto: int, seen: set[int]) -> None:
+        """Remember event ids not visible yet: on PostgreSQL an id is taken at insert, so a
+        transaction still open holds ids below ones already committed; they are read once
+        they appear. Ids missing for `GAP_SECONDS` were rolled back."""
+        now = time.monotonic()
+        for event_id in seen:
+            self._gaps.pop(event_id, None)
+        for event_id in range(after + 1, upto + 1):
+            if event_id not in seen:
+                self._gaps.setdefault(event_id, now)
+        for event_id in [i for i, since in self._gaps.items() if now - since > GAP_SECONDS]:
+            del self._gaps[event_id]
+
+    def _load(self, session: Session, changed: dict[str, EntityType] | None) -> None:
+        """Re-index the changed golden records (all of them for None) from their attributes."""
+        labels = _labels(session, changed)
+        for gid, kind in (changed or {}).items():
+            self._indexes[kind].put(gid, labels[kind].get(gid, []))
+        if changed is None:
+            for kind, found in labels.items():
+                for gid, own in found.items():
+                    self._indexes[kind].put(gid, own)
 
 
 def _check(text: str, first: int) -> str:
@@ -134,16 +127,23 @@ def _check(text: str, first: int) -> str:
     return query
 
 
-def _changed_since(session: Session, after: int, upto: int) -> dict[str, EntityType]:
-    query = (
-        select(GoldenEvent.golden_id, GoldenEvent.entity_type)
-        .where(col(GoldenEvent.id) > after, col(GoldenEvent.id) <= upto)
-        .distinct()
-    )
-    return {gid: EntityType(kind) for gid, kind in session.exec(query)}
+def _events_since(
+    session: Session, after: int, upto: int, also: list[int]
+) -> dict[int, tuple[str, EntityType]]:
+    """Events with ids in (after, upto], or among `also`: id -> (golden id, entity type)."""
+    found: dict[int, tuple[str, EntityType]] = {}
+    ids = col(GoldenEvent.id)
+    scopes: list[ColumnElement[bool]] = [(ids > after) & (ids <= upto)]
+    scopes += [ids.in_(also[start : start + 500]) for start in range(0, len(also), 500)]
+    for scope in scopes:
+        query = select(GoldenEvent.id, GoldenEvent.golden_id, GoldenEvent.entity_type).where(scope)
+        for event_id, gid, kind in session.exec(query):
+            assert event_id is not None
+            found[event_id] = (gid, EntityType(kind))
+    return found
 
 
-def _load(
+def _labels(
     session: Session, changed: dict[str, EntityType] | None
 ) -> dict[EntityType, dict[str, list[tuple[str, str]]]]:
     """Labels of active golden records (all, or the changed ones): (raw, standardized)."""
@@ -171,17 +171,3 @@ def _load(
             if name in LABELS[entity] and (std := standardize(entity, value)):
                 out[entity].setdefault(gid, []).append((value, std))
     return out
-
-
-def _best_per_golden(
-    found: list[tuple[str, float, int]], owners: list[tuple[str, str]], first: int
-) -> list[SearchHit]:
-    hits: dict[str, SearchHit] = {}
-    # Best score first, then golden id, so equal scores always come back in the same order.
-    for _text, score, position in sorted(found, key=lambda f: (-f[1], owners[f[2]][0])):
-        gid, raw = owners[position]
-        if gid not in hits:
-            hits[gid] = SearchHit(gid, round(float(score), 2), raw)
-            if len(hits) == first:
-                break
-    return list(hits.values())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.errors import InvalidInput
+from mdm.golden.lineage_models import GoldenEvent
 from mdm.golden.search import MAX_RESULTS, MAX_TEXT, NameIndex, standardize
 from mdm.records.service import RecordInput, ingest
 from tests.mdm.golden.world import load_world
@@ -49,7 +50,7 @@ def test_best_match_first_typos_and_legal_forms_forgiven(engine: Engine) -> None
     assert len(_labels(index, engine, "Logistik", 2)) == 2
 
 
-def test_new_merged_and_started_over_data_is_seen(engine: Engine) -> None:
+def test_new_and_merged_golden_records_are_seen(engine: Engine) -> None:
     world = load_world(engine)
     index = NameIndex()
     assert _labels(index, engine, "Hansen Shipping") == []
@@ -68,3 +69,20 @@ def test_new_merged_and_started_over_data_is_seen(engine: Engine) -> None:
 def test_unbounded_or_empty_searches_are_refused(engine: Engine, text: str, first: int) -> None:
     with Session(engine) as session, pytest.raises(InvalidInput):
         NameIndex().search(session, C, text, first)
+
+
+def test_a_change_committed_after_a_later_one_is_still_found(engine: Engine) -> None:
+    load_world(engine)
+    index = NameIndex()
+    assert _labels(index, engine, "Larkspur Freight") == []
+    _add(engine, "Larkspur Freight AB")  # its event gets the lower id...
+    _add(engine, "Quillon Textiles SA")  # ...this one the higher
+    with session_scope(engine, write=True) as session:
+        late = session.exec(select(GoldenEvent).order_by(col(GoldenEvent.id).desc())).all()[1]
+        held = late.model_dump()
+        session.delete(late)  # as if its transaction had not committed yet
+    assert _labels(index, engine, "Quillon Textiles", 1) == ["Quillon Textiles SA"]
+    assert _labels(index, engine, "Larkspur Freight") == []
+    with session_scope(engine, write=True) as session:
+        session.add(GoldenEvent.model_validate(held))  # it commits, with its old id
+    assert _labels(index, engine, "Larkspur Freight", 1) == ["Larkspur Freight AB"]
