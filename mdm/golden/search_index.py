@@ -22,6 +22,7 @@ CLOSE_TOKENS = 10  # typo neighbours of one query token
 PREFIX_TOKENS = 50
 MIN_TOKEN_SCORE = 80.0
 MIN_PREFIX = 3
+PREFIX_SCORE = 90.0  # below an equal name's 100
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,20 @@ class TokenIndex:
     def _score(self, golden_id: str, query: str) -> Scored:
         best = Scored(golden_id, "", -1.0, -1.0)
         for raw, std in self._labels[golden_id]:
-            score = fuzz.token_set_ratio(query, std)
+            score = max(fuzz.token_set_ratio(query, std), _prefix_score(query, std))
             closeness = fuzz.ratio(query, std)
             if (score, closeness) > (best.score, best.closeness):
                 best = Scored(golden_id, raw, round(score, 2), closeness)
         return best
+
+
+def _prefix_score(query: str, label: str) -> float:
+    """`PREFIX_SCORE` when each query token starts a token of the label (typing in progress)."""
+    tokens = label.split()
+    wanted = query.split()
+    if wanted and all(any(t.startswith(w) for t in tokens) for w in wanted):
+        return PREFIX_SCORE
+    return 0.0
 
 
 def _tokens(texts: Iterable[str]) -> set[str]:
