@@ -15,7 +15,7 @@ from sqlalchemy import ClauseElement, Engine, and_, bindparam, select
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from mdm.entities import EntityType
-from mdm.errors import NotFound
+from mdm.errors import InvalidInput, NotFound
 from mdm.golden.models import GoldenRecord
 from mdm.golden.queries import MAX_REDIRECTS, in_review
 from mdm.records.models import RecordStatus, SourceRecord
@@ -96,6 +96,9 @@ class Prepared:
 
     def rows(self, engine: Engine, **params: Any) -> list[tuple[Any, ...]]:
         """Every row for these parameters."""
+        # The engine's own NUL check (mdm.db) sees only statements SQLAlchemy runs.
+        if any(isinstance(v, str) and "\x00" in v for v in params.values()):
+            raise InvalidInput("text cannot contain NUL (\\x00) characters")
         sql, args = str(self.compiled(engine)), self.arguments(engine, params)
         connection = engine.raw_connection()
         try:

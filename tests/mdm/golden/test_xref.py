@@ -111,3 +111,10 @@ def test_the_lookup_runs_on_indexes_alone(engine: Engine) -> None:
             plan = connection.exec_driver_sql(f"EXPLAIN {statement}", arguments)
             steps = [str(row[0]) for row in plan]
             assert not [s for s in steps if "Seq Scan" in s], steps
+
+
+def test_a_nul_in_a_key_is_bad_input(client: TestClient) -> None:
+    load_world(client.app.state.engine)  # type: ignore[attr-defined]
+    response = client.get("/api/v1/xref/cr%00m/customers/1")
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"]
