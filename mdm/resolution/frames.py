@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,17 @@ def load_frame(
     if entity != EntityType.CUSTOMER:
         frame[PARENT_COLUMN] = _parents(session, frame)
     return RecordFrame(frame, ids, goldens)
+
+
+def pick(frames: Sequence[RecordFrame], wanted: set[int]) -> RecordFrame:
+    """The wanted records out of frames already loaded, in record id order (as `load_frame`)."""
+    present = [f for f in frames if f.record_ids] or list(frames[:1])
+    combined = pd.concat([f.frame for f in present], ignore_index=True)
+    ids = [rid for f in present for rid in f.record_ids]
+    goldens = [g for f in present for g in f.golden_ids]
+    rows = [row for _rid, row in sorted((rid, row) for row, rid in enumerate(ids) if rid in wanted)]
+    frame = combined.iloc[rows].reset_index(drop=True)
+    return RecordFrame(frame, [ids[r] for r in rows], [goldens[r] for r in rows])
 
 
 def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:

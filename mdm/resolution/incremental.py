@@ -25,7 +25,7 @@ from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
 from mdm.resolution.batch import match_and_apply
-from mdm.resolution.frames import RecordFrame, load_frame
+from mdm.resolution.frames import RecordFrame, load_frame, pick
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
 
@@ -57,10 +57,13 @@ def resolve_records(
     _lock(session, entity, keys)
     touched_ids = set(records.record_ids)
     near = neighbours(session, entity, keys, settings) - touched_ids
-    scope_ids = touched_ids | _partners(session, entity, records, near, settings, model)
+    others = load_frame(session, entity, near)
+    scope_ids = touched_ids | _partners(records, others, settings, model)
     scope_ids |= _constrained_partners(session, touched_ids)
     scope_ids |= _golden_mates(session, scope_ids)
-    scope = load_frame(session, entity, scope_ids)
+    # the arrivals and their neighbours are loaded already: only the rest is read again
+    missing = scope_ids - touched_ids - set(others.record_ids)
+    scope = pick([records, others, load_frame(session, entity, missing)], scope_ids)
     done = match_and_apply(session, entity, scope, settings, model, "engine").reconciled
     if entity == EntityType.CUSTOMER:
         moved = [
@@ -75,18 +78,12 @@ def resolve_records(
 
 
 def _partners(
-    session: Session,
-    entity: EntityType,
-    records: RecordFrame,
-    near: set[int],
-    settings: MatchSettings,
-    model: FittedModel,
+    records: RecordFrame, others: RecordFrame, settings: MatchSettings, model: FittedModel
 ) -> set[int]:
     """Neighbours that score at least `review` with a touched record: the only golden records
     whose clustering an arrival can change (the rest of the neighbourhood stays as it is)."""
-    if not near:
+    if not others.record_ids:
         return set()
-    others = load_frame(session, entity, near)
     frame = pd.concat([records.frame, others.frame], ignore_index=True)
     ids = records.record_ids + others.record_ids
     probed = probe_pairs(frame, range(len(records.record_ids)), settings, model)

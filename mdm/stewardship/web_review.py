@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mdm.api.deps import SessionDep, WriteSessionDep
@@ -29,7 +29,8 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Text = Annotated[str, Query(max_length=64)]
 
 
-def _filter(entity: str, system: str, band: str, age: str) -> QueueFilter:
+def _filter(entity: Text = "", system: Text = "", band: Text = "", age: Text = "") -> QueueFilter:
+    """The queue filter from its query parameters (or a saved query string's)."""
     with page_errors():
         return QueueFilter(
             entity=EntityType.parse(entity) if entity else None,
@@ -37,6 +38,9 @@ def _filter(entity: str, system: str, band: str, age: str) -> QueueFilter:
             band=band or None,
             age=age or None,
         )
+
+
+Filters = Annotated[QueueFilter, Depends(_filter)]
 
 
 def _query_string(where: QueueFilter) -> str:
@@ -54,14 +58,10 @@ def queue(
     request: Request,
     current: Viewer,
     session: SessionDep,
-    entity: Text = "",
-    system: Text = "",
-    band: Text = "",
-    age: Text = "",
+    where: Filters,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """The review queue, highest priority first, filtered."""
-    where = _filter(entity, system, band, age)
     with page_errors():
         found = queue_page(session, where, page)
     context = {
@@ -82,13 +82,9 @@ def compare_page(
     candidate_id: int,
     current: Viewer,
     session: SessionDep,
-    entity: Text = "",
-    system: Text = "",
-    band: Text = "",
-    age: Text = "",
+    where: Filters,
 ) -> HTMLResponse:
     """Both records side by side with the engine's weights and their relatives."""
-    where = _filter(entity, system, band, age)
     with page_errors():
         shown = comparison(session, candidate_id, current.principal)
     return render(request, "compare.html", {"c": shown, "qs": _query_string(where)})
@@ -99,13 +95,9 @@ def skip(
     candidate_id: int,
     current: Viewer,
     session: SessionDep,
-    entity: Text = "",
-    system: Text = "",
-    band: Text = "",
-    age: Text = "",
+    where: Filters,
 ) -> RedirectResponse:
     """Leave a candidate for later: on to the next one in the queue."""
-    where = _filter(entity, system, band, age)
     return _next(session, where, candidate_id)
 
 
