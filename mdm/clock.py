@@ -8,3 +8,8 @@ from datetime import UTC, datetime
 def utcnow() -> datetime:
     """Timezone-aware now, in UTC."""
     return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """The same instant with its UTC offset (SQLite hands timestamps back without one)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

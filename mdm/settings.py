@@ -51,6 +51,22 @@ class Settings(BaseSettings):
     # Signing keys are fetched again after this long, or sooner (at most every 30 s) when a
     # token names a key id the cached set lacks (the issuer rotated its keys).
     jwt_jwks_cache_seconds: int = Field(default=300, ge=0)
+    # Job queue. `mdm serve` runs one worker thread unless this is off (run `mdm worker`
+    # processes instead, several at once on PostgreSQL).
+    worker_embedded: bool = True
+    # A claimed job's lease; the worker renews it every third of this while the job runs, and
+    # a job whose worker died is taken again once its lease has run out.
+    jobs_lease_seconds: float = Field(default=30.0, gt=0)
+    jobs_poll_seconds: float = Field(default=0.5, gt=0)
+    jobs_prefetch: int = Field(default=1, ge=1, le=100)
+    # A dead letter can be replayed this many times; a bulk replay takes at most this many.
+    jobs_max_replays: int = Field(default=5, ge=1)
+    jobs_replay_limit: int = Field(default=1000, ge=1)
+    # Extra modules whose tasks the workers run (each registers its tasks on import).
+    jobs_task_modules: list[str] = []
+    # Crash-safety testing only: `<step>[:n]` kills the worker at the n-th pass of a step
+    # (see mdm/jobs/hooks.py). Never set it in production.
+    jobs_crash_at: str | None = None
 
     @field_validator("database_url")
     @classmethod

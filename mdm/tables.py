@@ -12,6 +12,7 @@ import mdm.auth.models
 import mdm.db
 import mdm.golden.lineage_models
 import mdm.golden.models
+import mdm.jobs.models
 import mdm.records.models
 import mdm.resolution.models
 import mdm.stewardship.models  # noqa: F401
