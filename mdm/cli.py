@@ -13,6 +13,7 @@ from mdm.auth.dev import banner, issue_dev_key, wants_dev_key
 from mdm.cli_support import err, load_settings, open_database
 from mdm.db import create_db_engine
 from mdm.exports.cli import export_app
+from mdm.jobs.cli import worker_command
 from mdm.records.cli import ingest_command, quarantine_app, seed_command
 from mdm.records.mappings_cli import app as mappings_app
 from mdm.resolution.cli import resolve_command, train_command
@@ -82,6 +83,7 @@ app.command("ingest")(ingest_command)
 app.command("seed")(seed_command)
 app.command("resolve")(resolve_command)
 app.command("train")(train_command)
+app.command("worker")(worker_command)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(export_app, name="export")
 app.add_typer(keys_app, name="keys")
