@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import FastAPI
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from mdm.clock import aware
+
 EXAMPLE_CORRELATION_ID = "01JD3X6Q2M4T7V9B8N5C1K0HZA"
 
 
-def _assume_utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; the hub writes every one in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 # A timestamp as the API answers it: always with its offset, as RFC 3339 (and OpenAPI) demand.
-UtcDateTime = Annotated[datetime, AfterValidator(_assume_utc)]
+UtcDateTime = Annotated[datetime, AfterValidator(aware)]
 
 
 class ErrorOut(BaseModel):

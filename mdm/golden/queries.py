@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -29,6 +29,7 @@ from sqlalchemy import select as columns
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from mdm.clock import aware
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenAttribute
 from mdm.golden.models import GoldenRecord
@@ -138,11 +139,6 @@ class Member:
     key: SourceKey
     golden_id: str
     status: str  # "linked", "pending_review" or "deleted", as in the xref export
-
-
-def aware(moment: datetime) -> datetime:
-    """`moment` with a time zone: SQLite hands stored UTC times back naive."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[list[str]]:
