@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # Crash-safety testing only: `<step>[:n]` kills the worker at the n-th pass of a step
     # (see mdm/jobs/hooks.py). Never set it in production.
     jobs_crash_at: str | None = None
+    # The outbox relay turns golden changes into jobs (webhook deliveries, ...) this often.
+    jobs_relay_seconds: float = Field(default=0.5, gt=0)
+    # A webhook receiver that has not answered within this many seconds is retried later.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("database_url")
     @classmethod

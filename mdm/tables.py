@@ -13,8 +13,10 @@ import mdm.db
 import mdm.golden.lineage_models
 import mdm.golden.models
 import mdm.jobs.models
+import mdm.jobs.relay
 import mdm.records.models
 import mdm.resolution.models
-import mdm.stewardship.models  # noqa: F401
+import mdm.stewardship.models
+import mdm.webhooks.models  # noqa: F401
 
 metadata = SQLModel.metadata

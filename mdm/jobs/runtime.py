@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from mdm.jobs.hooks import CrashPoints
+from mdm.jobs.relay import relay_duty
 from mdm.jobs.tasks import load_task_modules
 from mdm.jobs.worker import Duty, Observer, Worker, WorkerConfig, default_worker_id
 from mdm.settings import Settings
@@ -27,7 +28,7 @@ def worker_config(settings: Settings, queues: tuple[str, ...] = ("default",)) ->
 
 def duties(settings: Settings) -> list[Duty]:
     """Periodic work every worker shares (the outbox relay, ...)."""
-    return []
+    return [relay_duty(settings)]
 
 
 def build_worker(

@@ -20,7 +20,7 @@ TaskFunction = Callable[..., None]
 LockSpec = str | Callable[[Mapping[str, Any]], str | None] | None
 
 # Modules whose tasks every worker can run; each registers into `registry` when imported.
-BUILTIN_TASK_MODULES: tuple[str, ...] = ()
+BUILTIN_TASK_MODULES: tuple[str, ...] = ("mdm.webhooks.delivery",)
 
 
 class JobError(Exception):

@@ -1,0 +1,1 @@
+"""Webhooks: golden changes POSTed, signed, to subscribed receivers, retried and replayable."""
