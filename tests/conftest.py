@@ -94,8 +94,10 @@ def backend_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="session")
 def settings(backend_url: str) -> Settings:
-    """Settings pointing at the session's database."""
-    return Settings(database_url=backend_url, log_format="text", _env_file=None)
+    """Settings pointing at the session's database (no embedded worker: tests run jobs)."""
+    return Settings(
+        database_url=backend_url, log_format="text", worker_embedded=False, _env_file=None
+    )
 
 
 @pytest.fixture(scope="session")

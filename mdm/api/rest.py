@@ -19,13 +19,20 @@ from mdm.auth.deps import secure_by_default
 from mdm.golden.feed_rest import router as feed_router
 from mdm.golden.rest import router as golden_router
 from mdm.health.rest import router as health_router
+from mdm.jobs.rest import router as jobs_router
 from mdm.records.rest import router as records_router
 from mdm.resolution.rest import router as candidates_router
 
 OPEN_ROUTERS: list[APIRouter] = [health_router, metrics_router]
 # Golden and candidate routes first: `/xref/{system}/...` must win over `/{entity}/records/...`
 # for a source system that happens to be named `records`.
-FEATURE_ROUTERS: list[APIRouter] = [golden_router, candidates_router, records_router, feed_router]
+FEATURE_ROUTERS: list[APIRouter] = [
+    golden_router,
+    candidates_router,
+    records_router,
+    feed_router,
+    jobs_router,
+]
 
 
 def _error_example(code: str, detail: str) -> dict[str, Any]:
