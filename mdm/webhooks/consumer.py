@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from mdm import correlation
 from mdm.clock import aware
 from mdm.golden.feed import FeedEvent
 from mdm.golden.lineage_models import OutboxEvent
@@ -46,15 +47,16 @@ def webhook_jobs(session: Session, events: Sequence[FeedEvent]) -> list[NewJob]:
 def _delivery(subscription: WebhookSubscription, row: OutboxEvent) -> NewJob:
     assert subscription.id is not None
     assert row.id is not None
+    # The change's correlation id, so the delivery is traced back to the request behind it.
+    correlation_id = row.correlation_id or correlation.new_id()
     # The body is fixed now, masked for the subscription: every attempt and replay sends it.
     args = {
         "subscription_id": subscription.id,
         "aggregate_id": row.aggregate_id,
-        "event": envelope(row, receiver_of(subscription)),
+        "event": envelope(row, receiver_of(subscription), correlation_id),
     }
     job = new_job(DELIVER, args, idempotency_key=delivery_key(subscription.id, row.id))
-    # The change's correlation id, so the delivery is traced back to the request behind it.
-    return dataclasses.replace(job, correlation_id=row.correlation_id or job.correlation_id)
+    return dataclasses.replace(job, correlation_id=correlation_id)
 
 
 CONSUMER = Consumer("webhooks", webhook_jobs)

@@ -22,7 +22,7 @@ def event_id(outbox_id: int) -> str:
     return f"evt_{outbox_id}"
 
 
-def envelope(row: OutboxEvent, receiver: Principal) -> dict[str, Any]:
+def envelope(row: OutboxEvent, receiver: Principal, correlation_id: str) -> dict[str, Any]:
     """The JSON body for one event: id, type, occurred_at, masked data, correlation id."""
     assert row.id is not None
     payload = row.payload
@@ -61,5 +61,5 @@ def envelope(row: OutboxEvent, receiver: Principal) -> dict[str, Any]:
             "masked": sorted(masked),
             "actor": view.actor,
         },
-        "correlation_id": row.correlation_id,
+        "correlation_id": correlation_id,
     }
