@@ -140,10 +140,19 @@ def claim(
     attempts. May raise IntegrityError if a race broke the one-running-per-key rule; the
     caller rolls back and tries again.
     """
-    picked = _claimable(queues, tasks, now).limit(limit).with_for_update(skip_locked=True)
+    # A materialised CTE picks the rows once: as a plain `IN (sub-select)`, PostgreSQL may
+    # plan a semi-join that re-runs the LIMITed, SKIP LOCKED sub-select for every candidate
+    # row, each run picking another job, so one claim took a job of every lock key.
+    picked = (
+        _claimable(queues, tasks, now)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
     statement = (
         update(JOB)
-        .where(JOB.c.id.in_(picked.scalar_subquery()), JOB.c.status == JobStatus.TODO)
+        .where(JOB.c.id.in_(select(picked.c.id)), JOB.c.status == JobStatus.TODO)
         .values(
             status=JobStatus.DOING,
             attempts=JOB.c.attempts + 1,
