@@ -22,6 +22,7 @@ from mdm.health.rest import router as health_router
 from mdm.jobs.rest import router as jobs_router
 from mdm.records.rest import router as records_router
 from mdm.resolution.rest import router as candidates_router
+from mdm.webhooks.rest import router as webhooks_router
 
 OPEN_ROUTERS: list[APIRouter] = [health_router, metrics_router]
 # Golden and candidate routes first: `/xref/{system}/...` must win over `/{entity}/records/...`
@@ -32,6 +33,7 @@ FEATURE_ROUTERS: list[APIRouter] = [
     records_router,
     feed_router,
     jobs_router,
+    webhooks_router,
 ]
 
 
