@@ -17,6 +17,7 @@ from mdm.jobs.cli import worker_command
 from mdm.records.cli import ingest_command, quarantine_app, seed_command
 from mdm.records.mappings_cli import app as mappings_app
 from mdm.resolution.cli import resolve_command, train_command
+from mdm.webhooks.cli import webhooks_app
 
 app = typer.Typer(
     name="mdm",
@@ -88,6 +89,7 @@ app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(export_app, name="export")
 app.add_typer(keys_app, name="keys")
 app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")
+app.add_typer(webhooks_app, name="webhooks")
 
 
 def main() -> None:
