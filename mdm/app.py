@@ -19,6 +19,8 @@ from mdm.api.rest import include_routers
 from mdm.auth.authenticator import Authenticator
 from mdm.db import create_db_engine
 from mdm.errors import DatabaseNotReady
+from mdm.jobs.embedded import EmbeddedWorker, start_embedded
+from mdm.jobs.metrics import JobMetrics
 from mdm.settings import Settings
 from mdm.stewardship.site import mount as mount_workbench
 
@@ -34,15 +36,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(settings)
         app.state.engine = engine
         app.state.authenticator = authenticator = Authenticator(settings, engine)
+        worker: EmbeddedWorker | None = None
         try:
             await run_in_threadpool(migrate.prepare, engine, embedded=settings.is_sqlite)
         except DatabaseNotReady as exc:
             # Serve anyway: /readyz reports the problem to the orchestrator instead of a crash loop.
             log.error("database not ready: %s", exc.detail)
+        else:
+            if settings.worker_embedded:
+                worker = start_embedded(engine, settings, app.state.job_metrics)
         log.info("hub started", extra={"database": engine.dialect.name})
         try:
             yield
         finally:
+            if worker is not None:  # finishes its job in hand, within one lease
+                await run_in_threadpool(worker.stop, settings.jobs_lease_seconds)
             # Pending `last_used_at` writes finish on the engine before it goes away.
             authenticator.close()
             engine.dispose()
@@ -55,6 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    # The embedded worker counts its jobs into the app's registry, served at /metrics.
+    app.state.job_metrics = (
+        JobMetrics(app.state.metrics.registry) if settings.worker_embedded else None
+    )
     app.add_middleware(CorrelationMiddleware)
     errors.install(app)
     include_routers(app)

@@ -13,7 +13,7 @@ from mdm.auth.dev import banner, issue_dev_key, wants_dev_key
 from mdm.cli_support import err, load_settings, open_database
 from mdm.db import create_db_engine
 from mdm.exports.cli import export_app
-from mdm.jobs.cli import worker_command
+from mdm.jobs.cli import jobs_app, worker_command
 from mdm.records.cli import ingest_command, quarantine_app, seed_command
 from mdm.records.mappings_cli import app as mappings_app
 from mdm.resolution.cli import resolve_command, train_command
@@ -88,6 +88,7 @@ app.command("worker")(worker_command)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(export_app, name="export")
 app.add_typer(keys_app, name="keys")
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")
 app.add_typer(webhooks_app, name="webhooks")
 

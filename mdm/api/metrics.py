@@ -31,10 +31,12 @@ from sqlmodel import Session, col, select
 
 from mdm.api.deps import SettingsDep
 from mdm.api.openapi import error_response
+from mdm.clock import utcnow
 from mdm.entities import EntityType
 from mdm.errors import Forbidden
 from mdm.golden.lineage_models import OutboxEvent
 from mdm.golden.models import GoldenRecord, GoldenStatus
+from mdm.jobs.metrics import queue_families
 from mdm.records.models import QuarantineItem, QuarantineStatus
 from mdm.resolution.models import CandidateStatus, MatchCandidate
 
@@ -86,7 +88,7 @@ class BusinessCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[Metric]:
-        """Count golden records, open candidates, open quarantine items and the outbox."""
+        """Count golden records, open candidates, open quarantine items, the outbox and jobs."""
         started = time.perf_counter()
         try:
             with Session(self.engine) as session:
@@ -107,6 +109,7 @@ class BusinessCollector(Collector):
                         "Quarantined payloads not yet fixed, by entity type.",
                     ),
                     _outbox_depth(session),
+                    *queue_families(session, utcnow()),
                 ]
             up = 1.0
         except SQLAlchemyError as exc:

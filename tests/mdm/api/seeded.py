@@ -37,7 +37,9 @@ class SeededHub:
 def seeded_hub(backend: str, directory: Path) -> Iterator[SeededHub]:
     """Seed a fresh database, resolve it, and serve it (generator for a fixture)."""
     with throwaway_database(backend, directory) as url:
-        settings = Settings(database_url=url, log_format="text", _env_file=None)
+        settings = Settings(
+            database_url=url, log_format="text", worker_embedded=False, _env_file=None
+        )
         engine = create_db_engine(settings)
         migrate.upgrade(engine)
         load_seeds(engine, DATA_DIR)

@@ -29,7 +29,7 @@ def test_readyz_reports_the_database_and_its_revision(client: TestClient, backen
 def test_readyz_is_503_while_a_server_database_is_unmigrated(
     fresh_url: str, fresh_engine: Engine, backend: str
 ) -> None:
-    settings = Settings(database_url=fresh_url, _env_file=None)
+    settings = Settings(database_url=fresh_url, worker_embedded=False, _env_file=None)
     with TestClient(create_app(settings)) as client:
         response = client.get("/readyz")
         if backend == "sqlite":
@@ -48,7 +48,7 @@ def test_readyz_is_503_when_the_database_is_behind_head(
     fresh_url: str, fresh_engine: Engine, backend: str
 ) -> None:
     migrate.upgrade(fresh_engine)
-    settings = Settings(database_url=fresh_url, _env_file=None)
+    settings = Settings(database_url=fresh_url, worker_embedded=False, _env_file=None)
     with TestClient(create_app(settings)) as client:
         migrate.downgrade(fresh_engine, "base")
         response = client.get("/readyz")
