@@ -29,7 +29,9 @@ from mdm.jobs.runtime import build_worker
 from mdm.jobs.schemas import JobDetailOut, JobOut, JobStatsOut, ReplayReportOut
 from mdm.settings import Settings
 
-jobs_app = typer.Typer(help="Queue depth, jobs and their history, replay of dead letters.")
+jobs_app = typer.Typer(
+    help="Queue depth, jobs and their history, replay of dead letters.", no_args_is_help=True
+)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout")]
 
 
@@ -155,8 +157,7 @@ def replay_command(
 ) -> None:
     """Put dead letters back in the queue under their own keys: one by id, or by filter.
 
-    Audited (actor and reason) and capped (MDM_JOBS_MAX_REPLAYS per job, MDM_JOBS_REPLAY_LIMIT
-    per bulk replay); exits 1 when a matching dead letter was refused.
+    Audited and capped (MDM_JOBS_MAX_REPLAYS, MDM_JOBS_REPLAY_LIMIT); exits 1 if any is refused.
     """
     if not reason.strip():
         fail("--reason must say why")

@@ -14,10 +14,10 @@ from mdm.jobs.replay import ReplayFilter, ReplayReport
 _WHEN = "2026-11-26T08:00:00Z"
 _JOB: dict[str, Any] = {
     "id": 42,
-    "task": "webhooks.deliver",
+    "task": "webhook.deliver",
     "queue": "default",
     "args": {"delivery_id": 7},
-    "idempotency_key": "webhooks.deliver:9f2c1e",
+    "idempotency_key": "webhook.deliver:9f2c1e",
     "lock_key": "webhook:3",
     "status": "dead",
     "attempts": 5,
@@ -148,12 +148,12 @@ class JobStatsOut(BaseModel):
     model_config = _examples(
         {
             "by_status": _COUNTS,
-            "by_task": {"webhooks.deliver": _COUNTS},
+            "by_task": {"webhook.deliver": _COUNTS},
             "oldest_due_seconds": 1.5,
             "running": [
                 {
                     "id": 43,
-                    "task": "webhooks.deliver",
+                    "task": "webhook.deliver",
                     "worker_id": "hub-1:4711:a1b2c3",
                     "attempts": 1,
                     "started_at": _WHEN,
@@ -197,7 +197,7 @@ class ReplayManyIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"task": "webhooks.deliver", "error_contains": "503", "reason": "fixed"}]
+            "examples": [{"task": "webhook.deliver", "error_contains": "503", "reason": "fixed"}]
         },
     )
 
