@@ -109,6 +109,8 @@ def relay_page(
     engine: Engine, consumer: Consumer, now: datetime, page_size: int = PAGE_SIZE
 ) -> PageResult | None:
     """One page for one consumer in one transaction; None when another worker holds its cursor."""
+    if not _news_for(engine, consumer.name):
+        return PageResult(0, 0, has_more=False)
     with session_scope(engine, write=True) as session:
         after = _lock_cursor(session, consumer.name, now)
         if after is None:
@@ -173,6 +175,17 @@ def relay_duty(settings: Settings, specs: Sequence[str] = BUILTIN_CONSUMERS) -> 
     return Duty("outbox_relay", settings.jobs_relay_seconds, partial(relay, consumers=consumers))
 
 
+def _news_for(engine: Engine, name: str) -> bool:
+    """Whether any outbox row lies beyond the consumer's cursor: read without locking, so an
+    idle relay takes no write lock (SQLite) and burns no transaction id (PostgreSQL)."""
+    with session_scope(engine) as session:
+        query = CURSOR.select().where(CURSOR.c.consumer == name)
+        row = session.connection().execute(query).first()
+        after = START if row is None else Position(row.txid, row.outbox_id)
+        beyond = select(OutboxEvent.id).where(_after(session, after)).limit(1)
+        return session.exec(beyond).first() is not None
+
+
 def _lock_cursor(session: Session, name: str, now: datetime) -> Position | None:
     """Lock the consumer's cursor (made at its first pass); None when another pass holds it."""
     query = CURSOR.select().where(CURSOR.c.consumer == name).with_for_update(skip_locked=True)
@@ -201,3 +214,10 @@ def _at_or_before(session: Session, position: Position) -> ColumnElement[bool]:
         key = tuple_(col(OutboxEvent.txid), col(OutboxEvent.id))
         return key <= tuple_(position.txid, position.id)
     return col(OutboxEvent.id) <= position.id
+
+
+def _after(session: Session, position: Position) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        key = tuple_(col(OutboxEvent.txid), col(OutboxEvent.id))
+        return key > tuple_(position.txid, position.id)
+    return col(OutboxEvent.id) > position.id
