@@ -201,3 +201,33 @@ def test_a_finance_value_is_masked_for_a_read_subscription_only(
     read_bodies = [r.body for r in receiver.requests if b"987654" not in r.body]
     assert len(read_bodies) == 1
     assert len(receiver.requests) == 2
+
+
+def test_relays_run_twice_and_at_once_deliver_each_event_once(
+    engine: Engine, settings: Settings, receiver: WebhookReceiver
+) -> None:
+    subscribe(engine, receiver.url)
+    with WebhookReceiver() as other:
+        subscribe(engine, other.url, events=["golden.merged"])
+        a, b = add_customers(engine, "One", "Two")
+        merge_customers(engine, a, b)
+        built = worker(engine, settings)
+        (relay_duty,) = [d for d in built.duties if d.name == "outbox_relay"]
+        barrier = threading.Barrier(2)
+
+        def relay_twice() -> None:
+            barrier.wait(timeout=30)
+            for _ in range(2):
+                relay_duty.run(engine, utcnow())
+
+        threads = [threading.Thread(target=relay_twice) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        drain(built)
+        drain(built)
+    ids = [r.headers["x-mdm-event-id"] for r in receiver.requests]
+    assert len(ids) == len(set(ids)) == 4  # two created, two merged
+    assert len(other.requests) == 2
+    assert len(delivery_jobs(engine)) == 6
