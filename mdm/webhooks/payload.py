@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
+from mdm.auth.masking import is_visible
 from mdm.auth.principal import Principal
 from mdm.clock import aware
 from mdm.entities import EntityType
@@ -40,8 +41,9 @@ def envelope(row: OutboxEvent, receiver: Principal, correlation_id: str) -> dict
     )
     shown = shown_event(entity, view, receiver)
     masked = set(shown.state.masked)
-    if shown.detail.get("value", "") is None and view.detail.get("value") is not None:
-        masked.add(str(view.detail.get("override")))
+    override = view.detail.get("override")
+    if isinstance(override, str) and not is_visible(entity, override, receiver):
+        masked.add(override)  # a steward override's value, nulled in `detail`
     state = shown.state
     return {
         "id": event_id(row.id),

@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 
 from mdm.clock import utcnow
 from mdm.db import session_scope
+from mdm.entities import EntityType
+from mdm.golden.steward import set_override
 from mdm.jobs.models import JobStatus
 from mdm.jobs.replay import replay_one
 from mdm.settings import Settings
@@ -231,3 +233,17 @@ def test_relays_run_twice_and_at_once_deliver_each_event_once(
     assert len(ids) == len(set(ids)) == 4  # two created, two merged
     assert len(other.requests) == 2
     assert len(delivery_jobs(engine)) == 6
+
+
+def test_a_steward_override_of_a_finance_value_is_masked_in_the_event_detail(
+    engine: Engine, settings: Settings, receiver: WebhookReceiver
+) -> None:
+    project = add_project(engine, "P9", "1000")
+    subscribe(engine, receiver.url, events=["golden.updated"])
+    with session_scope(engine, write=True) as session:
+        set_override(session, EntityType.PROJECT, project, "budget", "555555", "steward:ann")
+    drain(worker(engine, settings))
+    (body,) = receiver.bodies()
+    assert body["data"]["detail"] == {"override": "budget", "value": None}
+    assert body["data"]["masked"] == ["budget"]
+    assert b"555555" not in receiver.requests[0].body
