@@ -113,7 +113,6 @@ def test_replay_refuses_no_filter_both_forms_an_unknown_id_and_a_bad_date(
         (["replay", str(job_id), "--task", MAIL.name, "--reason", "r"], "not both"),
         (["replay", "999999", "--reason", "r"], "job 999999 does not exist"),
         (["replay", "--died-after", "yesterday", "--reason", "r"], "not an ISO date"),
-        (["show", "999999"], "job 999999 does not exist"),
     ]
     for args, message in cases:
         result = _mdm(settings, tmp_path, *args)
