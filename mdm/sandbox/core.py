@@ -1,0 +1,228 @@
+"""What every sandbox app shares: its state, the fault and log middleware, `/_sandbox` routes.
+
+A product module builds a `Sandbox` (with its id format, its throttle answer and its error
+envelope) and its own routers, then calls `create_sandbox_app`. Tests and demos steer a
+sandbox through `/_sandbox/*`: schedule faults, set fault rates, read the request log and the
+stored-record counts, reset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from mdm.sandbox.faults import FaultKind, FaultPlan, FaultRates, FaultSpec
+from mdm.sandbox.feed import ChangeFeed, FeedFaults
+from mdm.sandbox.records import RecordStore
+from mdm.sandbox.requestlog import RequestLog
+
+FAULT_HEADER = "x-sandbox-fault"
+ADMIN_PREFIX = "/_sandbox"
+# Answers a product gives for a throttled request, or for an error of its own kind.
+ThrottleAnswer = Callable[[FaultSpec], Response]
+ErrorAnswer = Callable[[int, str], Response]
+
+
+def _plain_error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _plain_throttle(spec: FaultSpec) -> Response:
+    headers = {"Retry-After": str(spec.retry_after_seconds)}
+    if spec.kind == FaultKind.THROTTLE_NO_RETRY_AFTER:
+        headers = {}
+    return JSONResponse({"error": "rate limited"}, status_code=429, headers=headers)
+
+
+@dataclass
+class Credentials:
+    """OAuth2 client credentials the sandbox accepts, and the bearer tokens it has issued."""
+
+    client_id: str = "mdm-hub"
+    client_secret: str = "sandbox-secret"
+    # A fixed token also works, for curl and for adapters configured with a token.
+    static_token: str = "sandbox-token"
+    _issued: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def issue(self, client_id: str, client_secret: str) -> str | None:
+        """A new access token for valid client credentials, else None."""
+        valid = secrets.compare_digest(client_id, self.client_id) and secrets.compare_digest(
+            client_secret, self.client_secret
+        )
+        if not valid:
+            return None
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._issued.add(token)
+        return token
+
+    def accepts(self, authorization: str | None) -> bool:
+        """Whether an `Authorization` header carries a token this sandbox knows."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return False
+        with self._lock:
+            return token == self.static_token or token in self._issued
+
+    def revoke_all(self) -> None:
+        """Expire every issued token (the adapter must fetch a new one)."""
+        with self._lock:
+            self._issued.clear()
+
+
+@dataclass
+class Sandbox:
+    """One imitated system's state."""
+
+    name: str
+    store: RecordStore
+    feed: ChangeFeed = field(default_factory=ChangeFeed)
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    log: RequestLog = field(default_factory=RequestLog)
+    credentials: Credentials = field(default_factory=Credentials)
+    throttle: ThrottleAnswer = _plain_throttle
+    error: ErrorAnswer = _plain_error
+    # Paths that answer without a token (the token endpoint itself).
+    open_paths: tuple[str, ...] = ()
+
+
+def current_sandbox(request: Request) -> Sandbox:
+    """The sandbox serving this request."""
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox
+
+
+SandboxDep = Annotated[Sandbox, Depends(current_sandbox)]
+
+
+def create_sandbox_app(sandbox: Sandbox, routers: list[APIRouter], title: str) -> FastAPI:
+    """The product's app with fault injection, the request log, auth and the admin routes."""
+    app = FastAPI(title=title, docs_url=f"{ADMIN_PREFIX}/docs", openapi_url=None)
+    app.state.sandbox = sandbox
+    app.include_router(admin_router)
+    for router in routers:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def faults_and_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        return await _handle(sandbox, request, call_next)
+
+    return app
+
+
+async def _handle(
+    sandbox: Sandbox, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    path, method = request.url.path, request.method
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    if path.startswith(ADMIN_PREFIX):
+        return await call_next(request)
+    fault = _pick(sandbox, method, path, headers.get(FAULT_HEADER))
+    if isinstance(fault, Response):
+        sandbox.log.add(method, path, headers, None, fault.status_code)
+        return fault
+    if not path.startswith(sandbox.open_paths or ("\x00",)) and not sandbox.credentials.accepts(
+        headers.get("authorization")
+    ):
+        response = sandbox.error(401, "Session expired or invalid")
+    else:
+        request.state.fault = fault
+        response = await _apply(sandbox, fault, request, call_next)
+    sandbox.log.add(method, path, headers, fault.kind if fault else None, response.status_code)
+    return response
+
+
+def _pick(
+    sandbox: Sandbox, method: str, path: str, header: str | None
+) -> FaultSpec | Response | None:
+    try:
+        return sandbox.faults.pick(method, path, header)
+    except ValueError:
+        return JSONResponse({"error": f"unknown fault {header!r}"}, status_code=400)
+
+
+async def _apply(
+    sandbox: Sandbox,
+    fault: FaultSpec | None,
+    request: Request,
+    call_next: Callable[[Request], Awaitable[Response]],
+) -> Response:
+    if fault is None or fault.kind == FaultKind.PARTIAL_BATCH_FAILURE:
+        return await call_next(request)  # batch handlers read request.state.fault
+    if fault.kind in (FaultKind.THROTTLE, FaultKind.THROTTLE_NO_RETRY_AFTER):
+        return sandbox.throttle(fault)
+    if fault.kind == FaultKind.HTTP_5XX:
+        return sandbox.error(503, "Service unavailable, try again later")
+    if fault.kind == FaultKind.FAIL_BEFORE_COMMIT:
+        return sandbox.error(500, "Internal error; nothing was saved")
+    if fault.kind == FaultKind.SLOW:
+        await asyncio.sleep(fault.delay_seconds)
+        return await call_next(request)
+    # commit_then_timeout: the change is stored, then the answer hangs past the client's patience.
+    response = await call_next(request)
+    await asyncio.sleep(fault.delay_seconds)
+    return response
+
+
+admin_router = APIRouter(prefix=ADMIN_PREFIX, tags=["sandbox"])
+
+
+@admin_router.post("/faults", status_code=204)
+def schedule_fault(spec: FaultSpec, sandbox: SandboxDep) -> None:
+    """Fail the next matching request(s) the given way."""
+    sandbox.faults.schedule(spec)
+
+
+@admin_router.put("/faults/rates", status_code=204)
+def set_fault_rates(rates: FaultRates, sandbox: SandboxDep) -> None:
+    """Fail requests at random with these rates (seeded)."""
+    sandbox.faults.set_rates(rates)
+
+
+@admin_router.delete("/faults", status_code=204)
+def clear_faults(sandbox: SandboxDep) -> None:
+    """No more faults."""
+    sandbox.faults.clear()
+
+
+@admin_router.put("/feed/faults", status_code=204)
+def set_feed_faults(faults: FeedFaults, sandbox: SandboxDep) -> None:
+    """Make the change feed duplicate, reorder or delay events."""
+    sandbox.feed.configure(faults)
+
+
+@admin_router.get("/requests")
+def requests_seen(sandbox: SandboxDep) -> list[dict[str, Any]]:
+    """Every request seen, with its correlation headers, fault and status."""
+    return sandbox.log.entries()
+
+
+@admin_router.get("/stats")
+def stored_counts(sandbox: SandboxDep) -> dict[str, Any]:
+    """What is really stored: records per type and duplicated external ids."""
+    return {"system": sandbox.name, "types": sandbox.store.stats()}
+
+
+@admin_router.post("/tokens/revoke", status_code=204)
+def revoke_tokens(sandbox: SandboxDep) -> None:
+    """Expire every issued access token."""
+    sandbox.credentials.revoke_all()
+
+
+@admin_router.post("/reset", status_code=204)
+def reset(sandbox: SandboxDep) -> None:
+    """Empty storage, feed, log and faults."""
+    sandbox.store.reset()
+    sandbox.feed.reset()
+    sandbox.log.clear()
+    sandbox.faults.clear()
