@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from mdm.clock import aware
 from mdm.golden.lineage_models import GoldenEvent
-from mdm.golden.queries import aware, chunks
+from mdm.golden.queries import chunks
 
 
 @dataclass(frozen=True)

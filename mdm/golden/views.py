@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from mdm.clock import aware
 from mdm.entities import EntityType
 from mdm.errors import NotFound
 from mdm.exports.references import golden_references
@@ -16,7 +17,6 @@ from mdm.golden.queries import (
     GoldenRef,
     Member,
     attributes_of,
-    aware,
     golden_as_stored,
     golden_by_id,
     members_of_many,

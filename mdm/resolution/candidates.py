@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from mdm.clock import aware
 from mdm.entities import EntityType
 from mdm.errors import InvalidInput, NotFound
-from mdm.golden.queries import SourceKey, aware
+from mdm.golden.queries import SourceKey
 from mdm.records.models import RECORD_TABLES, RecordStatus, SourceRecord
 from mdm.resolution.incremental import follow_parents
 from mdm.resolution.models import CandidateStatus, MatchCandidate

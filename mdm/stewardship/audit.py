@@ -10,9 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from mdm import correlation
+from mdm.clock import aware
 from mdm.entities import EntityType
 from mdm.errors import InvalidInput
-from mdm.golden.queries import aware
 from mdm.stewardship.models import StewardAction
 
 MAX_PAGE = 200

@@ -12,10 +12,9 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from mdm.clock import utcnow
+from mdm.clock import aware, utcnow
 from mdm.entities import EntityType
 from mdm.errors import Conflict, Forbidden, MDMError, NotFound
-from mdm.golden.queries import aware
 from mdm.resolution.candidates import CandidateView, candidates_by_ids
 from mdm.stewardship import actions
 from mdm.stewardship.models import BulkPreview

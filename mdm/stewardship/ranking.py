@@ -21,9 +21,9 @@ from sqlalchemy import select as columns
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from mdm.clock import aware
 from mdm.golden.lineage_models import GoldenEvent
 from mdm.golden.models import GoldenRecord
-from mdm.golden.queries import aware
 from mdm.records.models import SourceRecord, SourceRecordVersion
 from mdm.resolution.models import CandidateStatus, MatchCandidate
 from mdm.stewardship.impact import golden_amounts, weight

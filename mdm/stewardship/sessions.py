@@ -18,9 +18,8 @@ from sqlmodel import Session, col, select
 from mdm.auth import keys
 from mdm.auth.models import ApiKey
 from mdm.auth.principal import Principal, Scope
-from mdm.clock import utcnow
+from mdm.clock import aware, utcnow
 from mdm.errors import Forbidden, Unauthorized
-from mdm.golden.queries import aware
 from mdm.stewardship.models import StewardSession
 
 LIFETIME = timedelta(hours=8)
