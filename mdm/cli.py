@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import Engine
@@ -17,7 +17,12 @@ from mdm.jobs.cli import jobs_app, worker_command
 from mdm.records.cli import ingest_command, quarantine_app, seed_command
 from mdm.records.mappings_cli import app as mappings_app
 from mdm.resolution.cli import resolve_command, train_command
+from mdm.sandbox.cli import sandbox_app
 from mdm.webhooks.cli import webhooks_app
+
+if TYPE_CHECKING:
+    from mdm.sandbox.serve import BackgroundSandboxes
+    from mdm.settings import Settings
 
 app = typer.Typer(
     name="mdm",
@@ -56,8 +61,12 @@ def _report_revision(engine: Engine) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (MDM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (MDM_PORT).")] = None,
+    with_sandboxes: Annotated[
+        bool,
+        typer.Option(help="Also serve the sandbox CRM, PSA and ERP for roles with no real system."),
+    ] = False,
 ) -> None:
-    """Serve the REST API (and the pages and GraphQL as they land) with uvicorn."""
+    """Serve the REST API, GraphQL and the steward workbench with uvicorn."""
     import uvicorn
 
     from mdm.app import create_app
@@ -71,13 +80,31 @@ def serve(
             err.print(banner(key, f"http://{host}:{port}"), highlight=False, soft_wrap=True)
     finally:
         engine.dispose()
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_config=None,
-        proxy_headers=False,
-    )
+    sandboxes = _start_sandboxes(settings) if with_sandboxes else None
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=None,
+            proxy_headers=False,
+        )
+    finally:
+        if sandboxes is not None:
+            sandboxes.stop()
+
+
+def _start_sandboxes(settings: Settings) -> BackgroundSandboxes | None:
+    from mdm.connectors.registry import sandboxed_roles
+    from mdm.sandbox.serve import start_in_background
+
+    roles = sandboxed_roles(settings)
+    if not roles:
+        return None
+    running = start_in_background(settings, roles)
+    names = ", ".join(f"{role.upper()} :{server.config.port}" for role, server in running.servers)
+    err.print(f"sandbox systems: {names}")
+    return running
 
 
 app.command("ingest")(ingest_command)
@@ -88,6 +115,7 @@ app.command("worker")(worker_command)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(export_app, name="export")
 app.add_typer(keys_app, name="keys")
+app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")
 app.add_typer(webhooks_app, name="webhooks")

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mdm.connectors.config import SystemConnection
+
 SQLITE_DEFAULT_URL = "sqlite:///./mdm.db"
 # Public-key signatures only: a shared-secret (HS*) or unsigned ("none") token proves nothing
 # about the issuer once the secret is also ours.
@@ -18,7 +20,9 @@ ASYMMETRIC_JWT_ALGORITHMS = frozenset(
 class Settings(BaseSettings):
     """Everything the hub can be configured with; build one per process, pass it down."""
 
-    model_config = SettingsConfigDict(env_prefix="MDM_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="MDM_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     database_url: str = SQLITE_DEFAULT_URL
     host: str = "127.0.0.1"
@@ -71,6 +75,16 @@ class Settings(BaseSettings):
     jobs_relay_seconds: float = Field(default=0.5, gt=0)
     # A webhook receiver that has not answered within this many seconds is retried later.
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # The systems the flows sync: `MDM_CRM__BASE_URL`, `MDM_CRM__TOKEN` or
+    # `MDM_CRM__TOKEN_URL`/`__CLIENT_ID`/`__CLIENT_SECRET`, `MDM_CRM__RATE_PER_SECOND`, ...
+    # A role without a base URL uses its sandbox (`mdm sandbox serve`, or `mdm serve
+    # --with-sandboxes`).
+    # The product defaults per role: Salesforce, Kantata, NetSuite (`MDM_CRM__PRODUCT`, ...).
+    crm: SystemConnection = SystemConnection()
+    psa: SystemConnection = SystemConnection()
+    erp: SystemConnection = SystemConnection()
+    sandbox_host: str = "127.0.0.1"
+    sandbox_base_port: int = Field(default=8101, ge=1, le=65533)
 
     @field_validator("database_url")
     @classmethod

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 Product = Literal["salesforce", "kantata", "netsuite"]
 Role = Literal["crm", "psa", "erp"]
 DEFAULT_PRODUCTS: dict[Role, Product] = {"crm": "salesforce", "psa": "kantata", "erp": "netsuite"}
-# Where `mdm sandbox serve` listens, per role.
-SANDBOX_PORTS: dict[Role, int] = {"crm": 8101, "psa": 8102, "erp": 8103}
+# Where `mdm sandbox serve` listens: the base port (MDM_SANDBOX_BASE_PORT) plus the role's offset.
+SANDBOX_BASE_PORT = 8101
+SANDBOX_PORT_OFFSETS: dict[Role, int] = {"crm": 0, "psa": 1, "erp": 2}
 
 
 class SystemConnection(BaseModel):
@@ -44,6 +45,11 @@ class SystemConnection(BaseModel):
         return self.base_url is None
 
 
-def sandbox_url(role: Role, host: str = "127.0.0.1") -> str:
+def sandbox_port(role: Role, base_port: int = SANDBOX_BASE_PORT) -> int:
+    """The port of the role's sandbox."""
+    return base_port + SANDBOX_PORT_OFFSETS[role]
+
+
+def sandbox_url(role: Role, host: str = "127.0.0.1", base_port: int = SANDBOX_BASE_PORT) -> str:
     """The base URL of the role's sandbox as `mdm sandbox serve` runs it."""
-    return f"http://{host}:{SANDBOX_PORTS[role]}"
+    return f"http://{host}:{sandbox_port(role, base_port)}"
