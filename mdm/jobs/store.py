@@ -27,9 +27,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    exists,
     func,
-    or_,
     select,
     update,
 )
@@ -37,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from mdm import correlation
+from mdm.jobs import statements
 from mdm.jobs.context import JobRecord
 from mdm.jobs.models import Job, JobEvent, JobEventKind, JobStatus
 from mdm.jobs.tasks import Task
@@ -44,6 +43,7 @@ from mdm.jobs.tasks import Task
 JOB: Table = Job.__table__  # type: ignore[attr-defined]
 EVENT: Table = JobEvent.__table__  # type: ignore[attr-defined]
 MAX_ERROR_CHARS = 4000
+Event = tuple[JobRecord, JobEventKind, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -136,68 +136,33 @@ def claim(
 ) -> list[JobRecord]:
     """Take up to `limit` due jobs this worker can run, in id order; count the attempt now.
 
+    A worker of several queues takes them in name order (the order of the index it walks).
     Counting at claim time means a job that kills its worker every time still runs out of
     attempts. May raise IntegrityError if a race broke the one-running-per-key rule; the
     caller rolls back and tries again.
     """
-    # A materialised CTE picks the rows once: as a plain `IN (sub-select)`, PostgreSQL may
-    # plan a semi-join that re-runs the LIMITed, SKIP LOCKED sub-select for every candidate
-    # row, each run picking another job, so one claim took a job of every lock key.
-    picked = (
-        _claimable(queues, tasks, now)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("picked")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    statement = (
-        update(JOB)
-        .where(JOB.c.id.in_(select(picked.c.id)), JOB.c.status == JobStatus.TODO)
-        .values(
-            status=JobStatus.DOING,
-            attempts=JOB.c.attempts + 1,
-            worker_id=worker_id,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
-            started_at=now,
-        )
-        .returning(*JOB.c)
-    )
-    jobs = sorted(
-        (JobRecord.from_row(row) for row in session.connection().execute(statement)),
-        key=lambda job: job.id,
-    )
-    record_events(session, [(job, JobEventKind.CLAIMED, {}) for job in jobs], worker_id, now)
+    params = {
+        "queues": list(queues),
+        "tasks": list(tasks),
+        "now": now,
+        "lease_until": now + timedelta(seconds=lease_seconds),
+        "worker": worker_id,
+        "limit": limit,
+    }
+    dialect = session.get_bind().dialect.name
+    rows = session.connection().execute(statements.claim(dialect), params)
+    jobs = sorted((JobRecord.from_row(row) for row in rows), key=lambda job: job.id)
+    if not statements.events_inline(dialect):
+        claimed: list[Event] = [(job, JobEventKind.CLAIMED, {}) for job in jobs]
+        record_events(session, claimed, worker_id, now)
     return jobs
-
-
-def _claimable(queues: Sequence[str], tasks: Sequence[str], now: datetime) -> Any:
-    mine, other = JOB.alias("j"), JOB.alias("e")
-    ahead = exists().where(
-        other.c.lock_key == mine.c.lock_key,
-        other.c.id != mine.c.id,
-        or_(
-            other.c.status == JobStatus.DOING,
-            and_(other.c.status == JobStatus.TODO, other.c.id < mine.c.id),
-        ),
-    )
-    return (
-        select(mine.c.id)
-        .where(
-            mine.c.status == JobStatus.TODO,
-            mine.c.queue.in_(list(queues)),
-            mine.c.task.in_(list(tasks)),
-            mine.c.run_at <= now,
-            or_(mine.c.lock_key.is_(None), ~ahead),
-        )
-        .order_by(mine.c.id)
-    )
 
 
 def _held(job: JobRecord, worker_id: str) -> ColumnElement[bool]:
     """Still this worker's claim: running, same worker, same attempt (the lease not lost)."""
     return and_(
         JOB.c.id == job.id,
-        JOB.c.status == JobStatus.DOING,
+        JOB.c.status == statements.DOING,
         JOB.c.worker_id == worker_id,
         JOB.c.attempts == job.attempts,
     )
@@ -218,14 +183,12 @@ def heartbeat(
 
 def complete(session: Session, job: JobRecord, worker_id: str, now: datetime) -> bool:
     """Mark the job succeeded; False when its lease was lost (another worker may redo it)."""
-    statement = (
-        update(JOB)
-        .where(_held(job, worker_id))
-        .values(status=JobStatus.SUCCEEDED, lease_expires_at=None, finished_at=now)
-    )
-    if not session.connection().execute(statement).rowcount:
+    dialect = session.get_bind().dialect.name
+    params = {"job_id": job.id, "worker": worker_id, "attempt": job.attempts, "now": now}
+    if not session.connection().execute(statements.complete(dialect), params).first():
         return False
-    record_events(session, [(job, JobEventKind.SUCCEEDED, {})], worker_id, now)
+    if not statements.events_inline(dialect):
+        record_events(session, [(job, JobEventKind.SUCCEEDED, {})], worker_id, now)
     return True
 
 

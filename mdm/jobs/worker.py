@@ -16,13 +16,16 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
 
 from mdm import correlation
 from mdm.clock import utcnow
@@ -89,6 +92,8 @@ class Worker:
     _held: dict[int, JobRecord] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _last_run: dict[str, float] = field(default_factory=dict, init=False)
+    # Claimed with the last acknowledgement, run by the next step.
+    _next: list[JobRecord] = field(default_factory=list, init=False)
 
     def run(self, stop: threading.Event, *, burst: bool = False) -> None:
         """Work until `stop` is set (or, with `burst`, until no open job of ours is left)."""
@@ -110,13 +115,13 @@ class Worker:
             log.info("worker stopped", extra={"worker_id": self.worker_id})
 
     def step(self, stop: threading.Event | None = None) -> int:
-        """Claim and run one batch; returns how many jobs ran."""
-        jobs = self._claim()
+        """Run one batch (claimed with the last acknowledgement, or now); returns how many ran."""
+        jobs, self._next = self._next or self._claim(), []
         for index, job in enumerate(jobs):
             if stop is not None and stop.is_set():
                 self._release(jobs[index:])
                 return index
-            self._execute(job)
+            self._execute(job, claim_next=index == len(jobs) - 1, stop=stop)
         return len(jobs)
 
     def open_jobs(self) -> int:
@@ -129,72 +134,122 @@ class Worker:
             )
             return int(connection.execute(query).scalar_one())
 
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        """A unit of work of the queue's own bookkeeping: claims, acknowledgements, leases."""
+        with session_scope(self.engine, write=True) as session:
+            if self.engine.dialect.name == "postgresql":
+                # A claim or an acknowledgement lost to a database crash only runs its job
+                # again, which the promise allows (at least once, idempotent effects), so it
+                # need not wait for the WAL to reach the disk: 2 ms of a no-op job's 2.5 here.
+                session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
+            yield session
+
     def _claim(self) -> list[JobRecord]:
         try:
-            with session_scope(self.engine, write=True) as session:
-                jobs = store.claim(
-                    session,
-                    self.worker_id,
-                    queues=self.config.queues,
-                    tasks=self.registry.names(),
-                    now=self.clock(),
-                    lease_seconds=self.config.lease_seconds,
-                    limit=self.config.prefetch,
-                )
+            with self._unit() as session:
+                jobs = self._claim_in(session)
         except IntegrityError:
             # Two claimers raced for one lock key and the unique index refused the second.
             log.debug("claim lost a lock-key race; trying again")
             return []
+        return self._took(jobs)
+
+    def _claim_in(self, session: Session) -> list[JobRecord]:
+        return store.claim(
+            session,
+            self.worker_id,
+            queues=self.config.queues,
+            tasks=self.registry.names(),
+            now=self.clock(),
+            lease_seconds=self.config.lease_seconds,
+            limit=self.config.prefetch,
+        )
+
+    def _took(self, jobs: list[JobRecord]) -> list[JobRecord]:
         with self._lock:
             self._held.update((job.id, job) for job in jobs)
         for _ in jobs:
             self.crash.hit("after_claim")
         return jobs
 
-    def _execute(self, job: JobRecord) -> None:
-        task = self.registry.get(job.task)
-        assert task is not None  # claimed only tasks we know
+    def _execute(
+        self, job: JobRecord, *, claim_next: bool = False, stop: threading.Event | None = None
+    ) -> None:
         started = time.perf_counter()
         correlation.set_current(job.correlation_id)
+        try:
+            record = self._run(job)
+            outcome = self._acknowledge(job, record, claim_next and not _is_set(stop))
+        finally:
+            correlation.set_current(None)
+            self._let_go(job)
+        self.observer.finished(job, outcome, time.perf_counter() - started)
+
+    def _run(self, job: JobRecord) -> Callable[[Session], str]:
+        """Run the job's task; returns how to record its outcome."""
+        task = self.registry.get(job.task)
+        assert task is not None  # claimed only tasks we know
         try:
             self.crash.hit("before_effect")
             task.run(JobContext(job, self.engine, self.worker_id))
         except PermanentError as exc:
-            outcome = self._fail(job, exc, retry_after=None, permanent=True)
+            return self._failure(job, exc, retry_after=None, permanent=True)
         except Exception as exc:  # any other failure is worth another attempt
             retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
-            outcome = self._fail(job, exc, retry_after=retry_after, permanent=False)
-        else:
-            self.crash.hit("after_effect")
-            outcome = self._complete(job)
-        finally:
-            correlation.set_current(None)
-            with self._lock:
-                self._held.pop(job.id, None)
-        self.observer.finished(job, outcome, time.perf_counter() - started)
+            return self._failure(job, exc, retry_after=retry_after, permanent=False)
+        self.crash.hit("after_effect")
+        return partial(self._complete, job)
 
-    def _complete(self, job: JobRecord) -> str:
-        with session_scope(self.engine, write=True) as session:
-            done = store.complete(session, job, self.worker_id, self.clock())
-            self.crash.hit("during_ack")
-        if not done:
+    def _acknowledge(
+        self, job: JobRecord, record: Callable[[Session], str], claim_next: bool
+    ) -> str:
+        """Record the job's outcome; with `claim_next`, claim the next batch in the same unit
+        of work, so a job of a busy queue costs one commit, not two."""
+        try:
+            with self._unit() as session:
+                outcome = record(session)
+                self.crash.hit("during_ack")
+                upcoming = self._claim_in(session) if claim_next else []
+        except IntegrityError:
+            # The claim lost a lock-key race and took the acknowledgement down with it.
+            log.debug("claim lost a lock-key race; acknowledging alone")
+            with self._unit() as session:
+                outcome = record(session)
+                self.crash.hit("during_ack")
+            upcoming = []
+        # The job leaves the held set before the next batch joins it: a retry due at once may
+        # be claimed again in the same unit of work, under the same id.
+        self._let_go(job)
+        self._next = self._took(upcoming)
+        return outcome
+
+    def _let_go(self, job: JobRecord) -> None:
+        with self._lock:
+            if self._held.get(job.id) is job:
+                del self._held[job.id]
+
+    def _complete(self, job: JobRecord, session: Session) -> str:
+        if not store.complete(session, job, self.worker_id, self.clock()):
             log.warning("lease lost before the job was acknowledged", extra={"job_id": job.id})
             return "lease_lost"
         return JobStatus.SUCCEEDED
 
-    def _fail(
+    def _failure(
         self, job: JobRecord, exc: Exception, *, retry_after: float | None, permanent: bool
-    ) -> str:
+    ) -> Callable[[Session], str]:
         error = f"{type(exc).__name__}: {exc}"
         now = self.clock()
         retry_at = None if permanent else now + timedelta(seconds=self._delay(job, retry_after))
         log.warning("job failed", extra={"job_id": job.id, "task": job.task, "error": error})
-        with session_scope(self.engine, write=True) as session:
+
+        def record(session: Session) -> str:
             status = store.fail(session, job, self.worker_id, now, error=error, retry_at=retry_at)
-            self.crash.hit("during_ack")
-        if status is None:
-            return "lease_lost"
-        return "retried" if status == JobStatus.TODO else JobStatus.DEAD
+            if status is None:
+                return "lease_lost"
+            return "retried" if status == JobStatus.TODO else JobStatus.DEAD
+
+        return record
 
     def _delay(self, job: JobRecord, retry_after: float | None) -> float:
         task = self.registry.get(job.task)
@@ -214,7 +269,7 @@ class Worker:
 
     def _beat(self, jobs: list[JobRecord]) -> None:
         try:
-            with session_scope(self.engine, write=True) as session:
+            with self._unit() as session:
                 held = store.heartbeat(
                     session, jobs, self.worker_id, self.clock(), self.config.lease_seconds
                 )
@@ -247,12 +302,17 @@ class Worker:
                 self._held.pop(job.id, None)
 
     def _release_all(self) -> None:
+        self._next = []
         with self._lock:
             jobs = list(self._held.values())
         try:
             self._release(jobs)
         except Exception:
             log.exception("could not hand jobs back; their leases will expire")
+
+
+def _is_set(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _reap(engine: Engine, now: datetime) -> int:
