@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots bench-api
+.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots bench-api bench-jobs
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-scale: $(STAMP)
 # .bench-cache/), loaded from a second process; REST xref and GraphQL lookup against their targets.
 bench-api: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.api_load
+
+# Job queue throughput: 20,000 no-op jobs through 4 `mdm worker --burst` processes, PostgreSQL
+# (a throwaway database on the local server) beside SQLite, prefetch 1 and 10; every job checked.
+bench-jobs: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.jobs_throughput --jobs 20000 --workers 4 --backend both --prefetch 1,10
 
 # Re-resolve the pins from pyproject.toml's ranges in a scratch venv.
 lock:
