@@ -92,10 +92,9 @@ class TokenSource:
             response = client.post(connection.token_url, data=data)
         except httpx.TransportError as exc:
             raise TransientRemoteError(f"token endpoint: {exc}", system=self.system) from exc
-        if response.status_code >= 500:
-            raise TransientRemoteError(
-                "token endpoint failed", system=self.system, status=response.status_code
-            )
+        if response.status_code == 429 or response.status_code >= 500:
+            # A throttled or failing token endpoint is as transient as any other call.
+            raise generic_error(self.system, response)
         if response.status_code != 200:
             raise PermanentRemoteError(
                 "client credentials refused", system=self.system, status=response.status_code
