@@ -1,0 +1,188 @@
+"""The ERP port over NetSuite's REST record API (`/services/rest/record/v1`).
+
+Every write is keyed by an external id the hub chose (a golden id, a project key, a billing
+transaction's deterministic id), so a retry after a lost answer finds what the first attempt
+stored:
+
+- Customers and jobs: `PUT /record/v1/{type}/eid:{externalId}`, NetSuite's upsert. It creates
+  or updates, so sending it twice leaves one record. (NetSuite answers 204 either way, so
+  `RemoteRef.created` is always False here: the upsert does not say which it did.)
+- Billing: NetSuite has no upsert for "invoice this", only a transform of a sales order, which
+  creates a new invoice every time it is called. So `post_billing` runs three steps, each safe
+  to repeat, and the first one decides whether anything is left to do:
+    1. `GET invoice/eid:{externalId}`: if the invoice exists, an earlier attempt finished (even if
+       its answer was lost): return it, touch nothing.
+    2. `PUT salesOrder/eid:{externalId}`: upsert the order (a repeat updates the same order).
+    3. `POST salesOrder/{id}/!transform/invoice` with `externalId` set on the new invoice.
+  A timeout in step 2 or 3 leaves at most one order and one invoice; the retry's step 1 finds
+  the invoice if step 3 was committed. Two attempts racing past step 1 (which the job queue's
+  lock key already prevents) still make one invoice: NetSuite keeps external ids unique per
+  record type and refuses to bill a billed order, and the loser then reads the winner's invoice.
+
+Adapters never retry: a failure is raised as a transient or permanent `RemoteError` and the job
+queue decides. Requests in flight are bounded by the client's semaphore (`max_concurrency`),
+which must not exceed the account's governance limit (`GET /system/v1/governanceLimits`), since
+NetSuite answers 429 to requests beyond it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from mdm.connectors import netsuite_mapping as mapping
+from mdm.connectors.config import SystemConnection
+from mdm.connectors.errors import PermanentRemoteError, RemoteError
+from mdm.connectors.http import VendorClient, generic_error
+from mdm.connectors.ports import (
+    BillingTransaction,
+    CustomerSpec,
+    Invoice,
+    Payment,
+    ProjectSpec,
+    RemoteRef,
+)
+
+SYSTEM = "netsuite"
+RECORDS = "/services/rest/record/v1"
+GOVERNANCE = "/services/rest/system/v1/governanceLimits"
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+# A billing attempt that lost a race to a twin: the twin's invoice is the answer.
+LOST_RACE_CODES = ("DUP_RCRD", "INVALID_INITIALIZE_REF")
+
+
+def classify(response: httpx.Response) -> RemoteError:
+    """The generic reading of the status, with NetSuite's `o:errorCode` as the vendor code."""
+    error = generic_error(SYSTEM, response)
+    try:
+        details = response.json().get("o:errorDetails") or [{}]
+        error.vendor_code = details[0].get("o:errorCode")
+    except (ValueError, AttributeError, IndexError):
+        pass  # not NetSuite's envelope (a proxy's page): the status alone decides
+    return error
+
+
+class NetSuiteErp:
+    """`ErpPort` for NetSuite."""
+
+    system = SYSTEM
+
+    def __init__(self, client: VendorClient, *, page_size: int = 1000) -> None:
+        self._client = client
+        self._page_size = page_size
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
+
+    def ensure_customer(self, customer: CustomerSpec, *, key: str) -> RemoteRef:
+        """Upsert the customer by its golden id."""
+        body = mapping.customer_body(customer)
+        return self._upsert("customer", customer.external_id, body, key)
+
+    def ensure_project(self, project: ProjectSpec, *, key: str) -> RemoteRef:
+        """Upsert the job by the project's key, under its customer (`parent`)."""
+        return self._upsert("job", project.external_id, mapping.job_body(project), key)
+
+    def post_billing(self, transaction: BillingTransaction, *, key: str) -> RemoteRef:
+        """Bill the transaction once: an invoice transformed from its sales order."""
+        external_id = _checked(transaction.external_id)
+        invoice_id = self._find("invoice", external_id, key)
+        if invoice_id is not None:
+            return RemoteRef(SYSTEM, invoice_id, external_id)
+        order = self._upsert("salesOrder", external_id, mapping.sales_order_body(transaction), key)
+        path = f"{RECORDS}/salesOrder/{order.id}/!transform/invoice"
+        body = {"externalId": external_id, "tranDate": transaction.transaction_date.isoformat()}
+        try:
+            response = self._client.request("POST", path, json=body, idempotency_key=key)
+        except PermanentRemoteError as error:
+            twin = self._find("invoice", external_id, key) if _lost_race(error) else None
+            if twin is None:
+                raise
+            return RemoteRef(SYSTEM, twin, external_id)
+        return RemoteRef(SYSTEM, _location_id(response), external_id, created=True)
+
+    def invoices(self, since: datetime | None) -> list[Invoice]:
+        """Invoices created or changed since `since` (inclusive: a reader dedupes by id)."""
+        today = datetime.now(UTC).date()
+        return [mapping.invoice(record, today) for record in self._changed("invoice", since)]
+
+    def payments(self, since: datetime | None) -> list[Payment]:
+        """Payments created or changed since `since`, one per invoice applied to."""
+        records = self._changed("customerPayment", since)
+        return [payment for record in records for payment in mapping.payments(record)]
+
+    def governance_limit(self) -> int:
+        """The account's concurrent-request limit, as NetSuite reports it."""
+        limits = self._client.request("GET", GOVERNANCE).json()
+        return int(limits["accountConcurrencyLimit"])
+
+    def _upsert(self, type_: str, external_id: str, body: dict[str, Any], key: str) -> RemoteRef:
+        path = f"{RECORDS}/{type_}/eid:{_checked(external_id)}"
+        response = self._client.request("PUT", path, json=body, idempotency_key=key)
+        return RemoteRef(SYSTEM, _location_id(response), external_id)
+
+    def _find(self, type_: str, external_id: str, key: str) -> str | None:
+        try:
+            response = self._client.request(
+                "GET", f"{RECORDS}/{type_}/eid:{external_id}", idempotency_key=key
+            )
+        except PermanentRemoteError as error:
+            if error.status == 404:
+                return None
+            raise
+        return str(response.json()["id"])
+
+    def _changed(self, type_: str, since: datetime | None) -> list[dict[str, Any]]:
+        query = None
+        if since is not None:
+            moment = since if since.tzinfo else since.replace(tzinfo=UTC)
+            query = f'lastModifiedDate ON_OR_AFTER "{moment.astimezone(UTC).isoformat()}"'
+        return [self._get(type_, record_id) for record_id in self._ids(type_, query)]
+
+    def _ids(self, type_: str, query: str | None) -> list[str]:
+        ids: list[str] = []
+        while True:
+            params: dict[str, Any] = {"limit": self._page_size, "offset": len(ids)}
+            if query:
+                params["q"] = query
+            page = self._client.request("GET", f"{RECORDS}/{type_}", params=params).json()
+            ids.extend(str(item["id"]) for item in page["items"])
+            if not page["hasMore"] or not page["items"]:
+                return ids
+
+    def _get(self, type_: str, record_id: str) -> dict[str, Any]:
+        record: dict[str, Any] = self._client.request(
+            "GET", f"{RECORDS}/{type_}/{record_id}"
+        ).json()
+        return record
+
+
+def _checked(external_id: str) -> str:
+    if not EXTERNAL_ID.match(external_id):
+        # NetSuite cannot address it in a URL (`eid:` takes letters, digits, `_`, `-` only).
+        raise PermanentRemoteError(f"external id {external_id!r} is not addressable", system=SYSTEM)
+    return external_id
+
+
+def _lost_race(error: PermanentRemoteError) -> bool:
+    return error.vendor_code in LOST_RACE_CODES
+
+
+def _location_id(response: httpx.Response) -> str:
+    location = str(response.headers.get("location", ""))
+    record_id = location.rstrip("/").rsplit("/", 1)[-1]
+    if not record_id:
+        raise PermanentRemoteError("no Location in NetSuite's answer", system=SYSTEM)
+    return record_id
+
+
+def build(
+    connection: SystemConnection, base_url: str, *, transport: httpx.BaseTransport | None = None
+) -> NetSuiteErp:
+    """The NetSuite adapter for a connection (a sandbox's base URL when none is configured)."""
+    client = VendorClient(SYSTEM, connection, base_url, classify=classify, transport=transport)
+    return NetSuiteErp(client)

@@ -1,0 +1,325 @@
+"""The NetSuite adapter against the NetSuite sandbox over real HTTP, under every fault kind."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import Engine, select
+
+from mdm import correlation
+from mdm.clock import utcnow
+from mdm.connectors.config import SystemConnection
+from mdm.connectors.errors import PermanentRemoteError, ThrottledError, TransientRemoteError
+from mdm.connectors.netsuite import NetSuiteErp, build
+from mdm.connectors.ports import BillingLine, BillingTransaction, CustomerSpec, ProjectSpec
+from mdm.db import session_scope
+from mdm.jobs import store
+from mdm.jobs.context import JobContext
+from mdm.jobs.models import JobStatus
+from mdm.jobs.tasks import RetryStrategy, TaskRegistry
+from mdm.jobs.worker import Worker, WorkerConfig
+from mdm.sandbox.faults import FaultKind
+from mdm.sandbox.netsuite import TOKEN_PATH, create_app
+from tests.support.sandboxes import serving
+
+RECORDS = "/services/rest/record/v1"
+AUTH = {"Authorization": "Bearer sandbox-token"}
+TIMEOUT = 0.5  # the adapter's patience
+HANG = 1.5  # a commit_then_timeout answer, well past it
+CUSTOMER = CustomerSpec("G-000123", "Senolmont Distribución S.A.", "ES", "EUR", "ES01", "ESA1")
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    with serving(create_app(seed=False)) as url:
+        yield url
+
+
+@pytest.fixture
+def base(served: str) -> str:
+    httpx.post(f"{served}/_sandbox/reset")
+    return served
+
+
+def _adapter(base: str, **options: Any) -> NetSuiteErp:
+    connection = SystemConnection(
+        product="netsuite",
+        token_url=f"{base}{TOKEN_PATH}",
+        client_id="mdm-hub",
+        client_secret=SecretStr("sandbox-secret"),
+        timeout_seconds=TIMEOUT,
+        rate_per_second=1000,
+        **options,
+    )
+    return build(connection, base)
+
+
+@pytest.fixture
+def erp(base: str) -> Iterator[NetSuiteErp]:
+    adapter = _adapter(base)
+    yield adapter
+    adapter.close()
+
+
+def _fault(base: str, kind: FaultKind, **extra: Any) -> None:
+    body = {"kind": kind, "delay_seconds": HANG, **extra}
+    assert httpx.post(f"{base}/_sandbox/faults", json=body).status_code == 204
+
+
+def _stats(base: str, type_: str) -> dict[str, Any]:
+    types: dict[str, dict[str, Any]] = httpx.get(f"{base}/_sandbox/stats").json()["types"]
+    return types.get(type_, {"records": 0, "duplicates": {}})
+
+
+def _log(base: str, path_part: str = RECORDS) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = httpx.get(f"{base}/_sandbox/requests").json()
+    return [e for e in entries if path_part in e["path"]]
+
+
+def _hung_logged(base: str, path_part: str) -> list[dict[str, Any]]:
+    """The log once the hung request to `path_part` has ended (a request is logged at its end;
+    a hang left by an earlier test may land in this test's log too, hence the path)."""
+    deadline = time.monotonic() + 10 * HANG
+    while time.monotonic() < deadline:
+        entries = _log(base)
+        hung = [e for e in entries if e["fault"] == FaultKind.COMMIT_THEN_TIMEOUT]
+        if any(path_part in e["path"] for e in hung):
+            return entries
+        time.sleep(0.05)
+    raise AssertionError("the hung request never finished")
+
+
+def _billing(erp: NetSuiteErp, external_id: str = "BILL-2025-03-P1") -> BillingTransaction:
+    customer = erp.ensure_customer(CUSTOMER, key="k-customer")
+    project = ProjectSpec("PRJ-KEY-1", "Treasury System Selection", customer.id, code="PRJ-1")
+    job = erp.ensure_project(project, key="k-project")
+    lines = (
+        BillingLine("March consulting", Decimal("10"), Decimal("150"), Decimal("1500"), "te-1"),
+        BillingLine("Travel", Decimal("1"), Decimal("250.50"), Decimal("250.50"), "ex-7"),
+    )
+    return BillingTransaction(external_id, customer.id, job.id, date(2025, 3, 31), "EUR", lines)
+
+
+def test_customers_and_projects_are_upserted_by_external_id(erp: NetSuiteErp, base: str) -> None:
+    first = erp.ensure_customer(CUSTOMER, key="k1")
+    renamed = erp.ensure_customer(CUSTOMER.__class__("G-000123", "Senolmont S.A."), key="k2")
+    assert (first.id, first.external_id) == (renamed.id, "G-000123")
+    project = ProjectSpec("PRJ-KEY-9", "Rollout", first.id, budget=Decimal("33500.00"))
+    job = erp.ensure_project(project, key="k3")
+    record = httpx.get(f"{base}{RECORDS}/job/{job.id}", headers=AUTH).json()
+    assert (record["parent"], record["externalId"]) == ({"id": first.id}, "PRJ-KEY-9")
+    assert (_stats(base, "customer")["records"], _stats(base, "job")["records"]) == (1, 1)
+
+
+def test_commit_then_timeout_on_a_customer_leaves_one_record_after_the_retry(
+    erp: NetSuiteErp, base: str
+) -> None:
+    _fault(base, FaultKind.COMMIT_THEN_TIMEOUT, method="PUT", path=f"{RECORDS}/customer")
+    with pytest.raises(TransientRemoteError) as lost:
+        erp.ensure_customer(CUSTOMER, key="job-1")
+    assert lost.value.outcome_unknown
+    ref = erp.ensure_customer(CUSTOMER, key="job-1")
+    assert _stats(base, "customer") == {
+        "records": 1,
+        "external_id_field": "externalId",
+        "duplicates": {},
+    }
+    assert ref.id == httpx.get(f"{base}{RECORDS}/customer/eid:G-000123", headers=AUTH).json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("method", "hung"),
+    [("PUT", "/salesOrder/eid:"), ("POST", "!transform")],
+    ids=["sales_order_upsert", "transform_to_invoice"],
+)
+def test_commit_then_timeout_in_billing_leaves_one_order_and_one_invoice(
+    erp: NetSuiteErp, base: str, method: str, hung: str
+) -> None:
+    transaction = _billing(erp)
+    _fault(base, FaultKind.COMMIT_THEN_TIMEOUT, method=method, path=f"{RECORDS}/salesOrder/")
+    with pytest.raises(TransientRemoteError):
+        erp.post_billing(transaction, key="bill-job-1")
+    invoice = erp.post_billing(transaction, key="bill-job-1")
+    assert (_stats(base, "salesOrder")["records"], _stats(base, "invoice")["records"]) == (1, 1)
+    assert invoice.external_id == "BILL-2025-03-P1"
+    transforms = [e for e in _hung_logged(base, hung) if "!transform" in e["path"]]
+    assert len(transforms) == 1  # the retry found the invoice, or made it for the first time
+    assert erp.post_billing(transaction, key="bill-job-1").id == invoice.id
+
+
+def test_billing_twice_makes_one_invoice_with_the_lines(erp: NetSuiteErp, base: str) -> None:
+    transaction = _billing(erp)
+    first = erp.post_billing(transaction, key="b1")
+    again = erp.post_billing(transaction, key="b1")
+    assert (first.created, again.created, first.id) == (True, False, again.id)
+    (invoice,) = erp.invoices(None)
+    assert (invoice.id, invoice.total, invoice.remaining) == (
+        first.id,
+        Decimal("1750.50"),
+        Decimal("1750.50"),
+    )
+    assert (invoice.external_id, invoice.currency, invoice.issued_on) == (
+        "BILL-2025-03-P1",
+        "EUR",
+        date(2025, 3, 31),
+    )
+    assert invoice.status == "overdue"  # due 30 days after 2025-03-31, still open
+
+
+def test_invoices_and_payments_since_a_moment(erp: NetSuiteErp, base: str) -> None:
+    billed = erp.post_billing(_billing(erp), key="b2")
+    payment = {
+        "entity": {"externalId": "G-000123"},
+        "payment": "1000",
+        "tranDate": "2025-04-20",
+        "currency": {"refName": "EUR"},
+        "apply": {"items": [{"doc": {"id": billed.id}, "amount": "1000", "apply": True}]},
+    }
+    created = httpx.post(f"{base}{RECORDS}/customerPayment", json=payment, headers=AUTH)
+    assert created.status_code == 204
+    (paid,) = erp.payments(datetime.now(UTC) - timedelta(minutes=5))
+    assert (paid.invoice_id, paid.amount, paid.received_on) == (
+        billed.id,
+        Decimal("1000"),
+        date(2025, 4, 20),
+    )
+    (invoice,) = erp.invoices(None)
+    assert invoice.remaining == Decimal("750.50")
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert (erp.invoices(later), erp.payments(later)) == ([], [])
+
+
+@pytest.mark.parametrize("retry_after", [7, None])
+def test_a_throttle_becomes_throttled_error_with_the_servers_hint(
+    erp: NetSuiteErp, base: str, retry_after: int | None
+) -> None:
+    kind = FaultKind.THROTTLE if retry_after else FaultKind.THROTTLE_NO_RETRY_AFTER
+    _fault(base, kind, retry_after_seconds=retry_after or 1, path=f"{RECORDS}/customer")
+    with pytest.raises(ThrottledError) as throttled:
+        erp.ensure_customer(CUSTOMER, key="t1")
+    assert throttled.value.retry_after == retry_after  # None: the queue's backoff applies
+    assert throttled.value.vendor_code == "CONCURRENCY_LIMIT_EXCEEDED"
+    erp.ensure_customer(CUSTOMER, key="t1")
+    assert _stats(base, "customer")["records"] == 1
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HTTP_5XX, FaultKind.FAIL_BEFORE_COMMIT])
+def test_server_failures_are_transient_and_the_retry_stores_once(
+    erp: NetSuiteErp, base: str, kind: FaultKind
+) -> None:
+    transaction = _billing(erp)
+    _fault(base, kind, path=f"{RECORDS}/salesOrder/")
+    with pytest.raises(TransientRemoteError) as failed:
+        erp.post_billing(transaction, key="f1")
+    assert not failed.value.outcome_unknown
+    erp.post_billing(transaction, key="f1")
+    assert (_stats(base, "salesOrder")["records"], _stats(base, "invoice")["records"]) == (1, 1)
+
+
+def test_a_rejected_payload_is_permanent_and_sent_once(erp: NetSuiteErp, base: str) -> None:
+    project = ProjectSpec("PRJ-ORPHAN", "No customer", "424242")
+    with pytest.raises(PermanentRemoteError) as rejected:
+        erp.ensure_project(project, key="p1")
+    assert (rejected.value.status, rejected.value.vendor_code) == (400, "INVALID_KEY_OR_REF")
+    assert [e["method"] for e in _log(base, "/job/")] == ["PUT"]
+
+
+def test_an_unaddressable_external_id_fails_before_any_call(erp: NetSuiteErp, base: str) -> None:
+    with pytest.raises(PermanentRemoteError):
+        erp.ensure_customer(CustomerSpec("G|1", "Pipe"), key="x")
+    assert _log(base) == []
+
+
+def test_a_partial_batch_fault_does_not_touch_single_record_writes(
+    erp: NetSuiteErp, base: str
+) -> None:
+    # The REST record API has no batch calls: each write is its own request and result.
+    _fault(base, FaultKind.PARTIAL_BATCH_FAILURE, path=f"{RECORDS}/customer")
+    erp.ensure_customer(CUSTOMER, key="pb")
+    assert _stats(base, "customer")["records"] == 1
+
+
+def test_a_slow_answer_within_the_timeout_succeeds(erp: NetSuiteErp, base: str) -> None:
+    _fault(base, FaultKind.SLOW, delay_seconds=TIMEOUT / 3, path=f"{RECORDS}/customer")
+    assert erp.ensure_customer(CUSTOMER, key="s1").id
+    assert [e["fault"] for e in _log(base)] == ["slow"]
+
+
+def test_every_call_carries_the_correlation_id_and_the_jobs_key(
+    erp: NetSuiteErp, base: str
+) -> None:
+    transaction = _billing(erp)
+    correlation.set_current("corr-netsuite-1")
+    try:
+        erp.post_billing(transaction, key="job-key-77")
+        erp.post_billing(transaction, key="job-key-77")
+    finally:
+        correlation.set_current(None)
+    calls = [e for e in _log(base) if e["headers"].get("x-correlation-id") == "corr-netsuite-1"]
+    assert len(calls) == 4  # find, upsert, transform; then find only
+    assert {e["headers"].get("idempotency-key") for e in calls} == {"job-key-77"}
+
+
+def test_a_revoked_token_is_fetched_again(erp: NetSuiteErp, base: str) -> None:
+    erp.ensure_customer(CUSTOMER, key="o1")
+    httpx.post(f"{base}/_sandbox/tokens/revoke")
+    erp.ensure_customer(CUSTOMER, key="o2")
+    statuses = [(e["path"] == TOKEN_PATH, e["status"]) for e in _log(base, "/services/rest/")]
+    assert statuses == [(True, 200), (False, 204), (False, 401), (True, 200), (False, 204)]
+
+
+def test_a_client_within_the_governance_limit_is_never_refused() -> None:
+    with serving(create_app(seed=False, concurrency_limit=2)) as url:
+        adapter = _adapter(url, max_concurrency=2)
+        assert adapter.governance_limit() == 2
+        adapter.ensure_customer(CUSTOMER, key="warm")  # fetch the token before the rush
+        rates = {"rates": {"slow": 1.0}, "delay_seconds": 0.1}
+        httpx.put(f"{url}/_sandbox/faults/rates", json=rates)
+        threads = [
+            threading.Thread(
+                target=adapter.ensure_customer,
+                args=(CustomerSpec(f"G-{n}", f"C{n}"),),
+                kwargs={"key": f"c{n}"},
+            )
+            for n in range(6)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        adapter.close()
+        assert _stats(url, "customer")["records"] == 7
+        assert [e for e in _log(url) if e["status"] == 429] == []
+
+
+def test_a_billing_job_under_commit_then_timeout_posts_one_invoice_through_the_queue(
+    engine: Engine, erp: NetSuiteErp, base: str
+) -> None:
+    transaction = _billing(erp)
+    registry = TaskRegistry()
+
+    @registry.task(name="erp.post_billing", retry=RetryStrategy(max_attempts=3, base_delay_s=0))
+    def post_billing(ctx: JobContext, external_id: str) -> None:
+        assert external_id == transaction.external_id
+        erp.post_billing(transaction, key=ctx.idempotency_key)
+
+    _fault(base, FaultKind.COMMIT_THEN_TIMEOUT, method="POST", path=f"{RECORDS}/salesOrder/")
+    task = registry.get("erp.post_billing")
+    assert task is not None
+    with session_scope(engine, write=True) as session:
+        job = store.new_job(task, {"external_id": transaction.external_id})
+        store.enqueue(session, [job], utcnow())
+    Worker(engine, registry, WorkerConfig(poll_seconds=0.01)).run(threading.Event(), burst=True)
+    with engine.connect() as connection:
+        (row,) = connection.execute(select(store.JOB)).all()
+    assert (row.status, row.attempts) == (JobStatus.SUCCEEDED, 2)
+    assert (_stats(base, "salesOrder")["records"], _stats(base, "invoice")["records"]) == (1, 1)
+    assert _stats(base, "invoice")["duplicates"] == {}
