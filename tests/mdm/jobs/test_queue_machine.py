@@ -244,7 +244,11 @@ class QueueMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.jobs)
     @rule(data=st.data())
     def replay(self, data: st.DataObject) -> None:
-        job = self.model.jobs[data.draw(st.sampled_from(sorted(self.model.jobs)))]
+        dead = [job.id for job in self.model.jobs.values() if job.status == JobStatus.DEAD]
+        # Mostly dead letters; sometimes any job, which must be refused unless it is dead.
+        take_dead = bool(dead) and data.draw(st.booleans())
+        pool = dead if take_dead else sorted(self.model.jobs)
+        job = self.model.jobs[data.draw(st.sampled_from(pool))]
         allowed = job.status == JobStatus.DEAD and job.replays < MAX_REPLAYS
         try:
             with self.unit() as session:
