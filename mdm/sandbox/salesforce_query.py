@@ -11,7 +11,7 @@ commitTimestamp and changeOrigin (from the writer's `Sforce-Call-Options: client
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,8 +20,8 @@ from mdm.sandbox.core import SandboxDep
 from mdm.sandbox.feed import FeedEvent
 from mdm.sandbox.records import StoredRecord
 from mdm.sandbox.salesforce_records import SfError, render, typed
-from mdm.sandbox.salesforce_schema import API, OBJECTS, checksum
-from mdm.sandbox.salesforce_soql import SoqlError, holds, parse
+from mdm.sandbox.salesforce_schema import API, OBJECTS, SObject, checksum, to18
+from mdm.sandbox.salesforce_soql import Condition, SoqlError, holds, parse
 
 router = APIRouter()
 
@@ -93,8 +93,9 @@ def query(
     if unknown:
         message = f"No such column '{unknown[0]}' on entity '{obj.name}'"
         raise SfError(400, "INVALID_FIELD", message, tuple(unknown))
+    conditions = [_with_18_char_ids(obj, c) for c in soql.conditions]
     try:
-        found = [r for r in sandbox.store.all(obj.name) if _matches(r, soql.conditions)]
+        found = [r for r in sandbox.store.all(obj.name) if _matches(r, conditions)]
     except SoqlError as exc:
         raise SfError(400, "MALFORMED_QUERY", str(exc)) from exc
     if soql.order_by:
@@ -141,5 +142,16 @@ def _event(event: FeedEvent) -> dict[str, Any]:
     }
 
 
-def _matches(record: StoredRecord, conditions: Any) -> bool:
+def _with_18_char_ids(obj: SObject, condition: Condition) -> Condition:
+    """Ids may be written in their 15-character form, as Salesforce allows."""
+    if obj.field_type(condition.field) not in ("id", "ref"):
+        return condition
+    if condition.op == "IN":
+        values = tuple(to18(v) if isinstance(v, str) else v for v in condition.value)
+        return replace(condition, value=values)
+    value = condition.value
+    return replace(condition, value=to18(value) if isinstance(value, str) else value)
+
+
+def _matches(record: StoredRecord, conditions: list[Condition]) -> bool:
     return all(holds(c, typed(record, c.field)) for c in conditions)
