@@ -34,7 +34,8 @@ RECORDS = "/services/rest/record/v1"
 AUTH = {"Authorization": "Bearer sandbox-token"}
 TIMEOUT = 0.5  # the adapter's patience
 HANG = 1.5  # a commit_then_timeout answer, well past it
-CUSTOMER = CustomerSpec("G-000123", "Senolmont Distribución S.A.", "ES", "EUR", "ES01", "ESA1")
+GOLDEN = "cus_01HZY3K6W9M2Q4R7T8V5X0N1PB"  # a golden id is a valid NetSuite external id
+CUSTOMER = CustomerSpec(GOLDEN, "Senolmont Distribución S.A.", "ES", "EUR", "ES01", "ESA1")
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +111,8 @@ def _billing(erp: NetSuiteErp, external_id: str = "BILL-2025-03-P1") -> BillingT
 
 def test_customers_and_projects_are_upserted_by_external_id(erp: NetSuiteErp, base: str) -> None:
     first = erp.ensure_customer(CUSTOMER, key="k1")
-    renamed = erp.ensure_customer(CUSTOMER.__class__("G-000123", "Senolmont S.A."), key="k2")
-    assert (first.id, first.external_id) == (renamed.id, "G-000123")
+    renamed = erp.ensure_customer(CustomerSpec(GOLDEN, "Senolmont S.A."), key="k2")
+    assert (first.id, first.external_id) == (renamed.id, GOLDEN)
     project = ProjectSpec("PRJ-KEY-9", "Rollout", first.id, budget=Decimal("33500.00"))
     job = erp.ensure_project(project, key="k3")
     record = httpx.get(f"{base}{RECORDS}/job/{job.id}", headers=AUTH).json()
@@ -132,7 +133,7 @@ def test_commit_then_timeout_on_a_customer_leaves_one_record_after_the_retry(
         "external_id_field": "externalId",
         "duplicates": {},
     }
-    assert ref.id == httpx.get(f"{base}{RECORDS}/customer/eid:G-000123", headers=AUTH).json()["id"]
+    assert ref.id == httpx.get(f"{base}{RECORDS}/customer/eid:{GOLDEN}", headers=AUTH).json()["id"]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +178,7 @@ def test_billing_twice_makes_one_invoice_with_the_lines(erp: NetSuiteErp, base: 
 def test_invoices_and_payments_since_a_moment(erp: NetSuiteErp, base: str) -> None:
     billed = erp.post_billing(_billing(erp), key="b2")
     payment = {
-        "entity": {"externalId": "G-000123"},
+        "entity": {"externalId": GOLDEN},
         "payment": "1000",
         "tranDate": "2025-04-20",
         "currency": {"refName": "EUR"},
