@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from mdm.sandbox import salesforce_soql as soql
 from mdm.sandbox.core import Sandbox
 from mdm.sandbox.faults import FaultKind
 from mdm.sandbox.salesforce import create_app, seeds_directory
@@ -347,3 +349,49 @@ def test_seeded_sandbox_holds_the_demo_crm_export_under_its_ids() -> None:
     assert stats["Opportunity"]["records"] == len(deals)
     assert won["totalSize"] == sum(d["stage"] == "Closed Won" for d in deals)
     assert one.json()["AccountId"] == deals[0]["account_source_id"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("'O\\'Brien'", "O'Brien"),
+        ("true", True),
+        ("FALSE", False),
+        ("null", None),
+        ("12.5", 12.5),
+        ("2025-01-31", date(2025, 1, 31)),
+        ("2025-01-31T10:00:00.250Z", datetime(2025, 1, 31, 10, 0, 0, 250_000, tzinfo=UTC)),
+        ("2025-01-31T10:00:00+02:00", datetime(2025, 1, 31, 8, tzinfo=UTC)),
+    ],
+)
+def test_soql_literals_read_as_their_values(text: str, value: Any) -> None:
+    assert soql.literal(text) == value
+
+
+def test_soql_where_splits_on_and_outside_quotes_only() -> None:
+    query = soql.parse(
+        "SELECT Id, Name FROM Account WHERE Name = 'Smith AND Sons' AND Id IN ('a', 'b')"
+        " ORDER BY Name DESC LIMIT 5"
+    )
+    assert query.conditions == (
+        soql.Condition("Name", "=", "Smith AND Sons"),
+        soql.Condition("Id", "IN", ("a", "b")),
+    )
+    assert (query.order_by, query.descending, query.limit) == ("Name", True, 5)
+
+
+@pytest.mark.parametrize(
+    ("op", "literal", "value", "holds"),
+    [
+        ("=", None, None, True),
+        ("!=", None, 1.0, True),
+        (">", 1.0, None, False),
+        ("<", 1.0, None, False),
+        (">", 1.0, 2.0, True),
+        ("<=", 2.0, 2.0, True),
+        ("IN", ("a", "b"), "b", True),
+        ("IN", ("a", "b"), None, False),
+    ],
+)
+def test_soql_conditions_truth_table(op: str, literal: Any, value: Any, holds: bool) -> None:
+    assert soql.holds(soql.Condition("F", op, literal), value) is holds
