@@ -19,7 +19,7 @@ from mdm.clock import utcnow
 from mdm.connectors.config import SystemConnection
 from mdm.connectors.errors import PermanentRemoteError, ThrottledError, TransientRemoteError
 from mdm.connectors.netsuite import NetSuiteErp, build
-from mdm.connectors.ports import BillingLine, BillingTransaction, CustomerSpec, ProjectSpec
+from mdm.connectors.ports import BillingLine, BillingTransaction, CustomerSpec, ErpPort, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.context import JobContext
@@ -51,6 +51,7 @@ def base(served: str) -> str:
 
 
 def _adapter(base: str, **options: Any) -> NetSuiteErp:
+    """The adapter over OAuth2 client credentials, impatient enough to meet the hangs."""
     connection = SystemConnection(
         product="netsuite",
         token_url=f"{base}{TOKEN_PATH}",
@@ -60,7 +61,10 @@ def _adapter(base: str, **options: Any) -> NetSuiteErp:
         rate_per_second=1000,
         **options,
     )
-    return build(connection, base)
+    adapter = build(connection, base)
+    port: ErpPort = adapter  # type-checked: the adapter implements the ERP port
+    assert port.system == "netsuite"
+    return adapter
 
 
 @pytest.fixture
