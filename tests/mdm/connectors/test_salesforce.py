@@ -27,7 +27,7 @@ from mdm.connectors.errors import (
     ThrottledError,
     TransientRemoteError,
 )
-from mdm.connectors.ports import InvoiceStatus, PaymentSummary
+from mdm.connectors.ports import CrmPort, InvoiceStatus, PaymentSummary
 from mdm.connectors.salesforce import SalesforceCrm, build
 from mdm.connectors.salesforce_errors import classify
 from mdm.db import session_scope
@@ -172,6 +172,11 @@ WRITES = {
     "invoice_statuses": (_write_batch, COLLECTIONS, "Invoice_Status__c"),
     "payment_summary": (_write_summary, f"{API}/sobjects/Account/", "Account"),
 }
+
+
+def test_the_adapter_is_the_crm_port(crm: SalesforceCrm) -> None:
+    port: CrmPort = crm  # checked by mypy: every verb, with the port's signature
+    assert port.system == "salesforce"
 
 
 def test_closed_won_opportunities_follow_every_page_oldest_change_first(
