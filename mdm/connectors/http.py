@@ -88,8 +88,9 @@ class TokenSource:
             "client_id": connection.client_id,
             "client_secret": connection.client_secret.get_secret_value(),
         }
+        headers = {"X-Correlation-ID": correlation.get() or correlation.new_id()}
         try:
-            response = client.post(connection.token_url, data=data)
+            response = client.post(connection.token_url, data=data, headers=headers)
         except httpx.TransportError as exc:
             raise TransientRemoteError(f"token endpoint: {exc}", system=self.system) from exc
         if response.status_code == 429 or response.status_code >= 500:
