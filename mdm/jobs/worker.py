@@ -55,6 +55,7 @@ Clock = Callable[[], datetime]
 class WorkerConfig:
     """How a worker claims: which queues, how long a lease, how often it polls."""
 
+    # Taken in name order, each in id order (the order of the index a claim walks).
     queues: tuple[str, ...] = ("default",)
     lease_seconds: float = 30.0
     poll_seconds: float = 0.5
