@@ -82,6 +82,10 @@ class CrmPort(Protocol):
 
     system: str
 
+    def close(self) -> None:
+        """Release the connection pool."""
+        ...
+
     def closed_won_opportunities(self, since: datetime | None) -> list[Opportunity]:
         """Deals won (or changed after winning) since `since`, oldest change first."""
         ...
@@ -174,6 +178,10 @@ class PsaPort(Protocol):
 
     system: str
 
+    def close(self) -> None:
+        """Release the connection pool."""
+        ...
+
     def ensure_customer(self, customer: CustomerSpec, *, key: str) -> RemoteRef:
         """Find the customer by its external id, or create it."""
         ...
@@ -254,6 +262,10 @@ class ErpPort(Protocol):
     """Billing, ledger, receivables (NetSuite, Dynamics 365)."""
 
     system: str
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        ...
 
     def ensure_customer(self, customer: CustomerSpec, *, key: str) -> RemoteRef:
         """Upsert the customer by its external id."""

@@ -7,8 +7,10 @@ background thread beside the hub, for the roles that have no real system configu
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
@@ -18,11 +20,20 @@ from mdm.connectors.config import Role, sandbox_port
 from mdm.settings import Settings
 
 
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to `serve_all`: uvicorn's own handling re-raises
+    SIGTERM after shutting down, so a clean stop would look like a kill."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 def sandbox_servers(
     settings: Settings, roles: Sequence[Role], *, seed: bool = True
 ) -> list[tuple[Role, uvicorn.Server]]:
     """One uvicorn server per role, not started yet."""
-    servers = []
+    servers: list[tuple[Role, uvicorn.Server]] = []
     for role in roles:
         app = registry.sandbox_app(settings, role, seed=seed)
         config = uvicorn.Config(
@@ -34,13 +45,22 @@ def sandbox_servers(
             lifespan="off",
             timeout_graceful_shutdown=2,
         )
-        servers.append((role, uvicorn.Server(config)))
+        servers.append((role, _Server(config)))
     return servers
 
 
 async def serve_all(servers: Sequence[tuple[Role, uvicorn.Server]]) -> None:
-    """Serve until every server has been told to exit."""
+    """Serve until every server has been told to exit (or, on the main thread, SIGTERM/SIGINT)."""
+    if threading.current_thread() is threading.main_thread():
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, _stop_all, servers)
     await asyncio.gather(*(server.serve() for _role, server in servers))
+
+
+def _stop_all(servers: Sequence[tuple[Role, uvicorn.Server]]) -> None:
+    for _role, server in servers:
+        server.should_exit = True
 
 
 @dataclass
