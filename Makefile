@@ -1,5 +1,5 @@
-# `make run` serves the hub on the embedded SQLite database; `make test` runs lint, types and the
-# suite on SQLite and on PostgreSQL. Both bootstrap .venv from the pinned requirements.lock.
+# `make run` serves the hub on the embedded SQLite database, with sandbox CRM, PSA and ERP;
+# `make test` runs lint, types and the suite on SQLite and on PostgreSQL. Both bootstrap .venv from the pinned requirements.lock.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/mdm seed --if-empty
-	$(BIN)/mdm serve
+	$(BIN)/mdm serve --with-sandboxes
 
 test: lint test-sqlite test-postgres
 
