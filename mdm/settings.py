@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     psa: SystemConnection = SystemConnection()
     erp: SystemConnection = SystemConnection()
     sandbox_host: str = "127.0.0.1"
+    # Legal entities (currency, tax code, ERP subsidiary) and SLAs for the flows; None: the
+    # shipped mdm/sync/legal_entities.yaml.
+    sync_config_file: str | None = None
     sandbox_base_port: int = Field(default=8101, ge=1, le=65533)
 
     @field_validator("database_url")

@@ -17,6 +17,7 @@ import mdm.jobs.relay
 import mdm.records.models
 import mdm.resolution.models
 import mdm.stewardship.models
+import mdm.sync.models
 import mdm.webhooks.models  # noqa: F401
 
 metadata = SQLModel.metadata

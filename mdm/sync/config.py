@@ -1,0 +1,60 @@
+"""The flows' configuration: legal entities (currency, tax code, ERP subsidiary), SLAs.
+
+Read from `legal_entities.yaml` beside this module, or the file `MDM_SYNC_CONFIG_FILE` names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mdm.errors import InvalidInput
+
+DEFAULT_FILE = Path(__file__).with_name("legal_entities.yaml")
+
+
+class LegalEntity(BaseModel):
+    """One of the firm's billing subsidiaries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    tax_code: str = Field(min_length=1, max_length=32)
+    subsidiary: str = Field(min_length=1, max_length=32)
+    payment_terms_days: int = Field(default=30, ge=0, le=365)
+
+
+class SyncConfig(BaseModel):
+    """Everything the flows read from configuration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_legal_entity: str
+    legal_entities: dict[str, LegalEntity]
+    # Reconciliation's service levels: a won deal's project should exist within this many hours,
+    # and approved billable work be posted within this many days after its period closes.
+    activation_sla_hours: float = Field(default=24.0, gt=0)
+    posting_sla_days: float = Field(default=5.0, gt=0)
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> SyncConfig:
+        if self.default_legal_entity not in self.legal_entities:
+            raise ValueError(f"default_legal_entity {self.default_legal_entity!r} is not listed")
+        return self
+
+    def entity(self, code: str | None) -> LegalEntity | None:
+        """The legal entity with this code (None when unknown)."""
+        return self.legal_entities.get(code or self.default_legal_entity)
+
+
+@lru_cache(maxsize=8)
+def load_sync_config(path: str | None = None) -> SyncConfig:
+    """Parse and check the configuration file; a broken file is a clear error, not a crash."""
+    source = Path(path) if path else DEFAULT_FILE
+    try:
+        return SyncConfig.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise InvalidInput(f"sync configuration {source}: {exc}") from exc
