@@ -134,3 +134,23 @@ def test_bulk_replay_needs_a_filter_and_takes_only_matching_dead_letters(engine:
     assert len(report.replayed) == 1
     assert report.truncated
     assert sorted(_statuses(engine).values()) == [JobStatus.DEAD, JobStatus.DEAD, JobStatus.TODO]
+
+
+def test_a_claim_over_several_queues_takes_them_in_name_order_each_in_id_order(
+    engine: Engine,
+) -> None:
+    late, early = Task("test.late", _noop, queue="later"), Task("test.early", _noop, queue="early")
+    for n in range(2):
+        _enqueue(engine, late, {"n": n})
+        _enqueue(engine, early, {"n": n})
+    with session_scope(engine, write=True) as session:
+        jobs = store.claim(
+            session,
+            "w1",
+            queues=["later", "early"],
+            tasks=[late.name, early.name],
+            now=T0,
+            lease_seconds=30,
+            limit=2,
+        )
+    assert [(job.queue, job.args["n"]) for job in jobs] == [("early", 0), ("early", 1)]

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from mdm.clock import utcnow
 from mdm.db import session_scope
 from mdm.jobs import store
-from mdm.jobs.context import JobContext
+from mdm.jobs.context import JobContext, JobRecord
 from mdm.jobs.models import JobStatus
 from mdm.jobs.tasks import PermanentError, RetryableError, RetryStrategy, TaskRegistry
 from mdm.jobs.worker import Worker, WorkerConfig
@@ -87,4 +87,27 @@ def test_a_stopped_worker_hands_back_prefetched_jobs(engine: Engine) -> None:
     assert sorted((row.status, row.attempts) for row in rows) == [
         (JobStatus.SUCCEEDED, 1),
         *[(JobStatus.TODO, 0)] * 4,
+    ]
+
+
+def test_a_job_claimed_with_the_last_acknowledgement_is_handed_back_on_stop(
+    engine: Engine,
+) -> None:
+    effects: list[tuple[str, int]] = []
+    registry = _registry(effects)
+    for n in range(3):
+        _enqueue(engine, registry, "test.record", n)
+    stop = threading.Event()
+
+    class StopAfterFirst:
+        def finished(self, job: JobRecord, outcome: str, seconds: float) -> None:
+            stop.set()  # told after the acknowledgement, which claimed the next job
+
+    Worker(engine, registry, FAST, observer=StopAfterFirst()).run(stop)
+    with engine.connect() as connection:
+        rows = connection.execute(select(store.JOB.c.status, store.JOB.c.attempts)).all()
+    assert len(effects) == 1
+    assert sorted((row.status, row.attempts) for row in rows) == [
+        (JobStatus.SUCCEEDED, 1),
+        *[(JobStatus.TODO, 0)] * 2,
     ]
