@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 
 from mdm.clock import aware
+
+if TYPE_CHECKING:
+    from mdm.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,17 @@ class JobContext:
     job: JobRecord
     engine: Engine
     worker_id: str
+    # The worker's settings, and objects its tasks share across jobs (HTTP clients, adapters),
+    # built on first use and kept for the worker's life.
+    settings: Settings | None = None
+    resources: dict[str, Any] = field(default_factory=dict)
+
+    def resource(self, name: str, build: Callable[[], T]) -> T:
+        """The worker's shared `name`, built by `build` the first time."""
+        if name not in self.resources:
+            self.resources[name] = build()
+        value: T = self.resources[name]
+        return value
 
     @property
     def idempotency_key(self) -> str:

@@ -48,6 +48,7 @@ def build_worker(
         worker_id=worker_id or default_worker_id(),
         crash=CrashPoints.parse(settings.jobs_crash_at),
         duties=duties(settings),
+        settings=settings,
     )
     if observer is not None:
         worker.observer = observer

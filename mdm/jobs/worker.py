@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -35,6 +35,9 @@ from mdm.jobs.context import JobContext, JobRecord
 from mdm.jobs.hooks import CrashPoints
 from mdm.jobs.models import JobStatus
 from mdm.jobs.tasks import PermanentError, RetryableError, TaskRegistry
+
+if TYPE_CHECKING:
+    from mdm.settings import Settings
 
 log = logging.getLogger("mdm.jobs.worker")
 # How a unit of the queue's bookkeeping runs on PostgreSQL (one round trip for both settings):
@@ -101,6 +104,9 @@ class Worker:
     crash: CrashPoints = field(default_factory=CrashPoints)
     observer: Observer = field(default_factory=_Silent)
     duties: Sequence[Duty] = ()
+    settings: Settings | None = None
+    # Shared by this worker's jobs (see JobContext.resource); one worker runs one job at a time.
+    resources: dict[str, Any] = field(default_factory=dict)
     _held: dict[int, JobRecord] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _last_run: dict[str, float] = field(default_factory=dict, init=False)
@@ -201,7 +207,7 @@ class Worker:
         assert task is not None  # claimed only tasks we know
         try:
             self.crash.hit("before_effect")
-            task.run(JobContext(job, self.engine, self.worker_id))
+            task.run(JobContext(job, self.engine, self.worker_id, self.settings, self.resources))
         except PermanentError as exc:
             return self._failure(job, exc, retry_after=None, permanent=True)
         except Exception as exc:  # any other failure is worth another attempt

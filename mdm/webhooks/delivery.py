@@ -59,7 +59,8 @@ def deliver(
         "Idempotency-Key": context.idempotency_key,
         "X-Correlation-ID": context.job.correlation_id or "",
     }
-    response, snippet = _post(receiver.url, body, headers)
+    settings = context.settings or Settings()
+    response, snippet = _post(receiver.url, body, headers, settings.webhook_timeout_seconds)
     _judge(context.engine, subscription_id, response, snippet)
 
 
@@ -93,9 +94,9 @@ def _receiver(engine: Engine, subscription_id: int) -> Receiver:
         return Receiver(subscription.url, subscription.secret)
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[httpx.Response, str]:
-    # Tasks get no settings object; reading it per delivery applies a change to retries too.
-    timeout = Settings().webhook_timeout_seconds
+def _post(
+    url: str, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[httpx.Response, str]:
     try:
         with _client().stream(
             "POST", url, content=body, headers=headers, timeout=timeout
