@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     jobs_lease_seconds: float = Field(default=30.0, gt=0)
     jobs_poll_seconds: float = Field(default=0.5, gt=0)
     jobs_prefetch: int = Field(default=1, ge=1, le=100)
+    # Retry delays times this (1: as the strategy and the servers say; demos compress time).
+    jobs_backoff_scale: float = Field(default=1.0, gt=0, le=1)
     # A dead letter can be replayed this many times; a bulk replay takes at most this many.
     jobs_max_replays: int = Field(default=5, ge=1)
     jobs_replay_limit: int = Field(default=1000, ge=1)

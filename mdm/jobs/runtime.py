@@ -23,6 +23,7 @@ def worker_config(settings: Settings, queues: tuple[str, ...] = ("default",)) ->
         poll_seconds=settings.jobs_poll_seconds,
         prefetch=settings.jobs_prefetch,
         reap_every_seconds=min(5.0, settings.jobs_lease_seconds / 3),
+        backoff_scale=settings.jobs_backoff_scale,
     )
 
 

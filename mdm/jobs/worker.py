@@ -65,6 +65,9 @@ class WorkerConfig:
     # Jobs claimed per round trip; more is faster for tiny jobs, but holds their keys longer.
     prefetch: int = 1
     reap_every_seconds: float = 5.0
+    # Every retry delay (backoff and Retry-After alike) times this: 1 in production; a demo or a
+    # test compresses time with, say, 0.01.
+    backoff_scale: float = 1.0
 
 
 class Observer(Protocol):
@@ -271,7 +274,8 @@ class Worker:
         assert task is not None
         # Seeded by job and attempt: jitter spreads jobs apart yet replays deterministically.
         rng = random.Random(f"{job.id}:{job.attempts}:{job.replay_count}")
-        return task.retry.delay(job.attempts, retry_after=retry_after, rng=rng)
+        delay = task.retry.delay(job.attempts, retry_after=retry_after, rng=rng)
+        return delay * self.config.backoff_scale
 
     def _heartbeats(self, finished: threading.Event) -> None:
         # Runs until the loop has finished its last job, so a job still running while the
