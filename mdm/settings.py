@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     # Legal entities (currency, tax code, ERP subsidiary) and SLAs for the flows; None: the
     # shipped mdm/sync/legal_entities.yaml.
     sync_config_file: str | None = None
+    # The flows' pollers (won deals in the CRM, ...) run in the workers only when this is on;
+    # `mdm serve --with-sandboxes` and the demo turn it on.
+    sync_enabled: bool = False
+    # How often a poller asks its system for changes.
+    sync_poll_seconds: float = Field(default=2.0, gt=0)
     sandbox_base_port: int = Field(default=8101, ge=1, le=65533)
 
     @field_validator("database_url")
