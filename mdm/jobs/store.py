@@ -11,6 +11,7 @@ Claiming is one guarded UPDATE over a sub-select:
 A job is claimable when it is due, and no other job of its lock key is running or waiting
 ahead of it (lower id): that keeps one running job per key and the order per key. A partial
 unique index on running lock keys makes the database refuse anything that slips past.
+The claim and the acknowledgement, the per-job hot path, are built once in `statements`.
 """
 
 from __future__ import annotations
