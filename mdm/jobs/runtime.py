@@ -29,7 +29,12 @@ def worker_config(settings: Settings, queues: tuple[str, ...] = ("default",)) ->
 
 def duties(settings: Settings) -> list[Duty]:
     """Periodic work every worker shares (the outbox relay, ...)."""
-    return [relay_duty(settings)]
+    found = [relay_duty(settings)]
+    if settings.sync_enabled:
+        from mdm.sync.p2c_poll import p2c_duty  # the flows load only where they run
+
+        found.append(p2c_duty(settings))
+    return found
 
 
 def build_worker(

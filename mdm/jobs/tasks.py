@@ -20,7 +20,11 @@ TaskFunction = Callable[..., None]
 LockSpec = str | Callable[[Mapping[str, Any]], str | None] | None
 
 # Modules whose tasks every worker can run; each registers into `registry` when imported.
-BUILTIN_TASK_MODULES: tuple[str, ...] = ("mdm.webhooks.delivery",)
+BUILTIN_TASK_MODULES: tuple[str, ...] = (
+    "mdm.webhooks.delivery",
+    "mdm.sync.p2c",
+    "mdm.sync.p2c_cash",
+)
 
 
 class JobError(Exception):

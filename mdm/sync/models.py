@@ -83,7 +83,7 @@ class BillingTransaction(SQLModel, table=True):
 
     id: str = Field(sa_column=Column(String(64), primary_key=True))
     deal_id: int = Field(sa_column=Column(Integer, nullable=False))
-    kind: str = Field(sa_column=Column(String(16), nullable=False))  # time_and_expenses, milestone
+    kind: str = Field(sa_column=Column(String(32), nullable=False))  # time_and_expenses, milestone
     period: str = Field(sa_column=Column(String(32), nullable=False))  # 2025-03, or milestone id
     currency: str = Field(sa_column=Column(String(3), nullable=False))
     tax_code: str | None = _text(32)
