@@ -51,6 +51,8 @@ class Opportunity:
     stage: str
     modified_at: datetime
     contract_id: str | None = None
+    billing_method: str | None = None  # time_and_materials, fixed_fee, milestone, retainer
+    legal_entity: str | None = None  # the firm's billing subsidiary that sold it
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ OPPORTUNITY_FIELDS = (
     "StageName",
     "ContractId",
     "SystemModstamp",
+    "Billing_Method__c",
+    "Legal_Entity__c",
 )
 ACCOUNT_FIELDS = ("Id", "Name", "BillingCountry", "CurrencyIsoCode")
 ACCOUNT_EXTRA = (
@@ -234,6 +236,8 @@ def _opportunity(row: dict[str, Any]) -> Opportunity:
         stage=row.get("StageName") or "",
         modified_at=datetime.strptime(row["SystemModstamp"], "%Y-%m-%dT%H:%M:%S.%f%z"),
         contract_id=row.get("ContractId"),
+        billing_method=row.get("Billing_Method__c") or None,
+        legal_entity=row.get("Legal_Entity__c") or None,
     )
 
 

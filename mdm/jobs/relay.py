@@ -49,7 +49,10 @@ from mdm.settings import Settings
 log = logging.getLogger("mdm.jobs.relay")
 
 # `module:attribute` of each consumer every worker relays to; a new subscriber is one line.
-BUILTIN_CONSUMERS: tuple[str, ...] = ("mdm.webhooks.consumer:CONSUMER",)
+BUILTIN_CONSUMERS: tuple[str, ...] = (
+    "mdm.webhooks.consumer:CONSUMER",
+    "mdm.sync.repoint:CONSUMER",
+)
 PAGE_SIZE = 500
 # Pages per consumer and run, so a long backlog does not keep the worker from its jobs.
 MAX_PAGES_PER_RUN = 10

@@ -31,6 +31,9 @@ def duties(settings: Settings) -> list[Duty]:
     """Periodic work every worker shares (the outbox relay, ...)."""
     found = [relay_duty(settings)]
     if settings.sync_enabled:
+        from mdm.sync.q2p_poll import poll_duty
+
+        found.append(poll_duty(settings))
         from mdm.sync.p2c_poll import p2c_duty  # the flows load only where they run
 
         found.append(p2c_duty(settings))

@@ -22,6 +22,8 @@ LockSpec = str | Callable[[Mapping[str, Any]], str | None] | None
 # Modules whose tasks every worker can run; each registers into `registry` when imported.
 BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "mdm.webhooks.delivery",
+    "mdm.sync.q2p",
+    "mdm.sync.repoint",
     "mdm.sync.p2c",
     "mdm.sync.p2c_cash",
 )

@@ -32,6 +32,7 @@ class DealState(StrEnum):
 
     RECEIVED = "received"
     EXCEPTION = "exception"  # terms missing or contradictory: waits in the exception queue
+    VALIDATED = "validated"  # resolved to a golden customer, terms complete
     ERP_CUSTOMER = "erp_customer"  # the ERP has the golden customer
     PROJECT = "project"  # the PSA project shell exists
     LINKED = "linked"  # project cross-referenced to the deal and the golden contract
