@@ -1,0 +1,286 @@
+"""Billing throughput: pending billing transactions posted to the sandbox ERP by `mdm worker`s.
+
+Run on demand (never in `make test`):
+`.venv/bin/python -m tests.benchmarks.sync_billing [--transactions N] [--workers W]
+[--deals D] [--backend postgresql|sqlite] [--prefetch P]`.
+
+A fresh migrated database gets D linked deals (one ERP customer and job each, made through the
+NetSuite adapter in a fresh NetSuite sandbox served over HTTP from this process, and one CRM
+account each in a Salesforce sandbox) and N pending transactions spread over them, each with
+its `p2c.post` job, behind a gate (a far-future `run_at`). W worker processes start; once all
+are up the gate opens. Posting rate is N over the span from the first post's `started_at` to
+the last one's `finished_at` (the write-backs each posting enqueues run after, in id order, and
+are not counted). Checked: every post succeeded, every transaction is posted, and the sandbox
+holds N invoices with no duplicated external id. Target of the issue: at least 200
+transactions/s on PostgreSQL with 4 workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+from sqlalchemy import Engine, func, select, update
+
+from mdm import migrate
+from mdm.clock import aware, utcnow
+from mdm.connectors.config import SystemConnection
+from mdm.connectors.netsuite import build as netsuite
+from mdm.connectors.ports import CustomerSpec, ProjectSpec
+from mdm.db import create_db_engine, insert_rows, session_scope
+from mdm.jobs import store
+from mdm.jobs.models import JobStatus
+from mdm.sandbox import netsuite as netsuite_sandbox
+from mdm.sandbox import salesforce as salesforce_sandbox
+from mdm.settings import Settings
+from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
+from mdm.sync.p2c import POST, post_job
+from tests.support.databases import throwaway_database
+from tests.support.sandboxes import serving
+
+TARGET_PER_S = 200.0
+GATE = datetime(2999, 1, 1, tzinfo=UTC)
+START_TIMEOUT_S = 60.0
+ROOT = Path(__file__).resolve().parents[2]
+SALESFORCE = "/services/data/v61.0"
+AUTH = {"Authorization": "Bearer sandbox-token"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured run."""
+
+    backend: str
+    workers: int
+    prefetch: int
+    transactions: int
+    post_seconds: float
+    wall_seconds: float
+    invoices: int
+    duplicates: int
+    problems: tuple[str, ...]
+
+    @property
+    def rate(self) -> float:
+        """Transactions posted per second."""
+        return self.transactions / self.post_seconds if self.post_seconds > 0 else 0.0
+
+
+def make_deals(engine: Engine, erp_url: str, crm_url: str, count: int) -> list[SyncDeal]:
+    """`count` linked deals, each with its ERP customer and job and its CRM account."""
+    connection = SystemConnection(base_url=erp_url, token=SecretStr("sandbox-token"))
+    erp = netsuite(connection, erp_url)
+    deals = []
+    try:
+        with httpx.Client(base_url=crm_url, headers=AUTH) as crm:
+            for n in range(count):
+                golden = f"cus_bench{n:05d}"
+                customer = erp.ensure_customer(CustomerSpec(golden, f"Bench {n}"), key=golden).id
+                job_spec = ProjectSpec(f"opp_bench{n:05d}", f"Bench {n} - Work", customer)
+                job = erp.ensure_project(job_spec, key=f"job:{n}").id
+                body = {"Name": f"Bench {n}"}
+                account = crm.post(f"{SALESFORCE}/sobjects/Account", json=body).json()["id"]
+                deals.append(_deal(n, golden, customer, job, account))
+    finally:
+        erp.close()
+    with session_scope(engine, write=True) as session:
+        session.add_all(deals)
+    return deals
+
+
+def _deal(n: int, golden: str, customer: str, job: str, account: str) -> SyncDeal:
+    return SyncDeal(
+        opportunity_id=f"bench{n:05d}",
+        account_id=account,
+        name=f"Bench {n}",
+        state=DealState.LINKED,
+        golden_customer_id=golden,
+        billing_method="time_and_materials",
+        currency="USD",
+        legal_entity="US01",
+        erp_customer_id=customer,
+        psa_project_id=f"ws{n}",
+        erp_project_id=job,
+        correlation_id=f"bench-{n}",
+    )
+
+
+def make_transactions(engine: Engine, deals: list[SyncDeal], count: int) -> None:
+    """`count` pending transactions over the deals, each with its posting job, behind the gate."""
+    rows: list[dict[str, Any]] = []
+    for n in range(count):
+        deal = deals[n % len(deals)]
+        month = n // len(deals)
+        year, period = 2000 + month // 12, month % 12 + 1
+        line = {
+            "source_ref": f"time:{n}",
+            "description": f"Time {n}",
+            "quantity": "1.5",
+            "rate": "150",
+            "amount_cents": 22500,
+        }
+        rows.append(
+            {
+                "id": f"bt_{deal.id}_tm_{year:04d}_{period:02d}",
+                "deal_id": deal.id,
+                "kind": "time_and_expenses",
+                "period": f"{year:04d}-{period:02d}",
+                "currency": "USD",
+                "tax_code": "US-EXEMPT",
+                "subsidiary": "1",
+                "amount_cents": 22500,
+                "lines": [line],
+                "state": BillingState.PENDING.value,
+                "paid_cents": 0,
+                "correlation_id": deal.correlation_id,
+                "created_at": utcnow(),
+            }
+        )
+    with session_scope(engine, write=True) as session:
+        insert_rows(session, BillingTransaction, rows)
+        transactions = list(session.execute(select(BillingTransaction)).scalars())
+        jobs = [post_job(tx) for tx in transactions]
+        store.enqueue(session, [_gated(job) for job in jobs], utcnow())
+
+
+def _gated(job: store.NewJob) -> store.NewJob:
+    return store.NewJob(**{**job.__dict__, "run_at": GATE})
+
+
+def worker_env(url: str, erp_url: str, crm_url: str, prefetch: int) -> dict[str, str]:
+    """One worker's environment: the database, the sandboxes, short polls."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MDM_")}
+    return env | {
+        "MDM_DATABASE_URL": url,
+        "MDM_ERP__BASE_URL": erp_url,
+        "MDM_ERP__TOKEN": "sandbox-token",
+        "MDM_ERP__RATE_PER_SECOND": "10000",
+        "MDM_CRM__BASE_URL": crm_url,
+        "MDM_CRM__TOKEN": "sandbox-token",
+        "MDM_CRM__RATE_PER_SECOND": "10000",
+        "MDM_JOBS_PREFETCH": str(prefetch),
+        "MDM_JOBS_POLL_SECONDS": "0.05",
+        "MDM_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+
+
+@contextmanager
+def workers(env: dict[str, str], count: int, logs: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`count` burst workers, yielded once each says it is running."""
+    mdm = str(Path(sys.executable).parent / "mdm")
+    processes, paths = [], []
+    try:
+        for index in range(count):
+            path = logs / f"worker-{index}.log"
+            with path.open("wb") as log:
+                command = [mdm, "worker", "--burst", "--worker-id", f"bill-{index}"]
+                processes.append(subprocess.Popen(command, env=env, stderr=log, stdout=log))
+            paths.append(path)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not all("running tasks" in path.read_text() for path in paths):
+            if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
+                raise RuntimeError("a worker did not start:\n" + paths[0].read_text())
+            time.sleep(0.05)
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def measure(backend: str, count: int, deal_count: int, worker_count: int, prefetch: int) -> Run:
+    """One run on a fresh database and fresh sandboxes."""
+    with (
+        tempfile.TemporaryDirectory(prefix="mdm-bench-billing-") as scratch,
+        throwaway_database(backend, Path(scratch)) as url,
+        serving(netsuite_sandbox.create_app(seed=False, concurrency_limit=50)) as erp_url,
+        serving(salesforce_sandbox.create_app(seed=False)) as crm_url,
+    ):
+        engine = create_db_engine(Settings(database_url=url, _env_file=None))
+        try:
+            migrate.upgrade(engine)
+            deals = make_deals(engine, erp_url, crm_url, deal_count)
+            make_transactions(engine, deals, count)
+            env = worker_env(url, erp_url, crm_url, prefetch)
+            with workers(env, worker_count, Path(scratch)) as processes:
+                started = time.monotonic()
+                with session_scope(engine, write=True) as session:
+                    session.connection().execute(update(store.JOB).values(run_at=utcnow()))
+                codes = [process.wait() for process in processes]
+                wall = time.monotonic() - started
+            span, problems = check(engine, count)
+            invoices = httpx.get(f"{erp_url}/_sandbox/stats").json()["types"].get("invoice", {})
+        finally:
+            engine.dispose()
+    duplicates = sum(n - 1 for n in invoices.get("duplicates", {}).values())
+    if invoices.get("records") != count:
+        problems = (*problems, f"{invoices.get('records')} invoices for {count} transactions")
+    if any(codes):
+        problems = (*problems, f"worker exit codes {codes}")
+    return Run(
+        backend, worker_count, prefetch, count, span, wall,
+        int(invoices.get("records", 0)), duplicates, problems,
+    )  # fmt: skip
+
+
+def check(engine: Engine, count: int) -> tuple[float, tuple[str, ...]]:
+    """The posting span, and what went wrong."""
+    job = store.JOB.c
+    with engine.connect() as connection:
+        first, last, done = connection.execute(
+            select(func.min(job.started_at), func.max(job.finished_at), func.count())
+            .where(job.task == POST, job.status == JobStatus.SUCCEEDED)
+        ).one()  # fmt: skip
+        posted = connection.execute(
+            select(func.count()).where(
+                BillingTransaction.__table__.c.state == BillingState.POSTED  # type: ignore[attr-defined]
+            )
+        ).scalar_one()
+    problems = []
+    if done != count:
+        problems.append(f"{done} of {count} posting jobs succeeded")
+    if posted != count:
+        problems.append(f"{posted} of {count} transactions posted")
+    span = (aware(last) - aware(first)).total_seconds() if first and last else 0.0
+    return span, tuple(problems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print the figures, fail when a run broke a promise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--transactions", type=int, default=2_000)
+    parser.add_argument("--deals", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--prefetch", type=int, default=10)
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
+    args = parser.parse_args(argv)
+    run = measure(args.backend, args.transactions, args.deals, args.workers, args.prefetch)
+    verdict = "met" if run.rate >= TARGET_PER_S else "MISSED"
+    print(
+        f"{run.backend}, {run.workers} workers, prefetch {run.prefetch}: "
+        f"{run.transactions} transactions posted in {run.post_seconds:.2f} s = "
+        f"{run.rate:,.0f}/s (wall {run.wall_seconds:.1f} s incl. write-backs); "
+        f"ERP invoices {run.invoices}, duplicates {run.duplicates}; "
+        f"target >= {TARGET_PER_S:.0f}/s on PostgreSQL with 4 workers: {verdict}"
+    )
+    for problem in run.problems:
+        print(f"BROKEN: {problem}", file=sys.stderr)
+    return 1 if run.problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
