@@ -40,6 +40,7 @@ from mdm.golden.gql_types import NODE_TYPES
 from mdm.golden.search import NameIndex
 from mdm.resolution.gql import CandidateMutation, CandidateQuery
 from mdm.settings import Settings
+from mdm.sync.gql import SyncQuery
 
 log = logging.getLogger("mdm.graphql")
 
@@ -47,7 +48,7 @@ log = logging.getLogger("mdm.graphql")
 @strawberry.type(
     name="Query", description="Read golden records, cross-references and the review queue."
 )
-class RootQuery(GoldenQuery, CandidateQuery):
+class RootQuery(GoldenQuery, CandidateQuery, SyncQuery):
     pass
 
 

@@ -22,6 +22,7 @@ from mdm.health.rest import router as health_router
 from mdm.jobs.rest import router as jobs_router
 from mdm.records.rest import router as records_router
 from mdm.resolution.rest import router as candidates_router
+from mdm.sync.rest import router as sync_router
 from mdm.webhooks.rest import router as webhooks_router
 
 OPEN_ROUTERS: list[APIRouter] = [health_router, metrics_router]
@@ -34,6 +35,7 @@ FEATURE_ROUTERS: list[APIRouter] = [
     feed_router,
     jobs_router,
     webhooks_router,
+    sync_router,
 ]
 
 

@@ -20,9 +20,11 @@ MASKED_ATTRIBUTES: dict[EntityType, dict[str, Scope]] = {
     EntityType.PROJECT: {"budget": Scope.FINANCE},
 }
 
-# Any rate of any entity (`rate`, `bill_rate`, `rate_card`, `hourly_rate_eur`) is financial.
+# Any rate of any entity (`rate`, `bill_rate`, `rate_card`, `hourly_rate_eur`) is financial, and
+# so is any amount the flows bill, invoice or collect (`amount`, `paid_amount`).
 MASKED_PATTERNS: tuple[tuple[re.Pattern[str], Scope], ...] = (
     (re.compile(r"(^|_)rates?(_|$)"), Scope.FINANCE),
+    (re.compile(r"(^|_)amounts?(_|$)"), Scope.FINANCE),
 )
 
 
@@ -43,6 +45,14 @@ def required_scope(entity: EntityType, attribute: str) -> Scope | None:
         if pattern.search(attribute):
             return pattern_scope
     return None
+
+
+def is_visible_in_flow(attribute: str, principal: Principal) -> bool:
+    """Whether `principal` may see `attribute` of a billing transaction, invoice or payment."""
+    # These are not mastered entity types: the name patterns alone decide.
+    return all(
+        principal.has(scope) for pattern, scope in MASKED_PATTERNS if pattern.search(attribute)
+    )
 
 
 def is_visible(entity: EntityType, attribute: str, principal: Principal) -> bool:

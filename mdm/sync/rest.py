@@ -1,0 +1,69 @@
+"""REST for the flows: a deal's trace end to end, and the reconciliation.
+
+Both need `read`; amounts are shown to `finance` only (masked otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AwareDatetime
+
+from mdm.api.deps import SessionDep, SettingsDep
+from mdm.api.openapi import error_response, error_responses
+from mdm.auth.deps import PrincipalDep
+from mdm.clock import utcnow
+from mdm.sync.config import load_sync_config
+from mdm.sync.reconcile import reconcile
+from mdm.sync.reconcile_schemas import ReconciliationOut
+from mdm.sync.schemas import TraceOut
+from mdm.sync.trace import MAX_KEY, trace
+
+router = APIRouter(prefix="/api/v1", tags=["sync"])
+DEFAULT_WINDOW = timedelta(days=30)
+TraceKey = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_KEY,
+        description="A correlation id, or an opportunity id or billing transaction id",
+    ),
+]
+_UNKNOWN = error_response(
+    404, "Nothing carries this id", detail="nothing carries the id '006Qy000001AbCdE'"
+)
+
+
+@router.get(
+    "/trace/{correlation_id}",
+    response_model=TraceOut,
+    summary="Trace a deal end to end",
+    responses={404: _UNKNOWN, **error_responses(422)},
+)
+def get_trace(correlation_id: TraceKey, session: SessionDep, principal: PrincipalDep) -> TraceOut:
+    """The chain from opportunity to payment, the jobs that carried it, open exceptions."""
+    return TraceOut.of(trace(session, correlation_id), principal)
+
+
+@router.get(
+    "/reconciliation",
+    response_model=ReconciliationOut,
+    summary="Business and technical health of the flows",
+    responses=error_responses(422),
+)
+def get_reconciliation(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="Start of the window (default: 30 days ago); balances are not windowed"),
+    ] = None,
+) -> ReconciliationOut:
+    """Activation, posting SLA, invoice lag, unreconciled value; queue, retries, errors."""
+    now = utcnow()
+    config = load_sync_config(settings.sync_config_file)
+    found = reconcile(session, config, now, since or now - DEFAULT_WINDOW)
+    return ReconciliationOut.of(found, principal)
