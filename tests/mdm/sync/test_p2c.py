@@ -21,7 +21,7 @@ from mdm.connectors.config import SystemConnection
 from mdm.connectors.ports import CustomerSpec, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs.models import Job, JobStatus
-from mdm.jobs.runtime import build_worker
+from mdm.jobs.runtime import build_worker, duties
 from mdm.sandbox import kantata, netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
@@ -325,3 +325,29 @@ def test_invoice_status_and_payments_reach_the_crm_account(
         account["Hub_Paid_Receivables__c"],
         account["Hub_Receivables_Currency__c"],
     ) == (50.0, 100.0, "EUR")
+
+
+def test_a_poll_round_collects_linked_deals_once_while_their_collection_is_open(
+    engine: Engine, flow_settings: Settings, urls: Sandboxes
+) -> None:
+    deal = _linked_deal(engine, flow_settings, urls, "time_and_materials")
+    with session_scope(engine, write=True) as session:
+        session.add(SyncDeal(opportunity_id="006B", account_id="001B", name="B", state="project"))
+    assert poll_billable(engine, flow_settings, utcnow()) == 2  # one collection, one ERP read
+    assert poll_billable(engine, flow_settings, utcnow()) == 0  # both still open
+    with session_scope(engine) as session:
+        jobs = session.exec(select(Job.idempotency_key, Job.lock_key, Job.correlation_id)).all()
+    assert sorted((key, lock) for key, lock, _ in jobs) == [
+        (f"p2c:collect:{deal.id}:1", "deal:006A"),
+        ("p2c:invoices:1", "p2c:invoices"),
+    ]
+    assert {cid for key, _, cid in jobs if key.startswith("p2c:collect")} == {"corr-006A"}
+    _run(engine, flow_settings, poll=False)
+    assert poll_billable(engine, flow_settings, utcnow()) == 2  # the next round
+
+
+def test_workers_poll_for_billing_only_when_sync_is_enabled(settings: Settings) -> None:
+    names = [duty.name for duty in duties(settings.model_copy(update={"sync_enabled": False}))]
+    assert "p2c_poll" not in names
+    names = [duty.name for duty in duties(settings.model_copy(update={"sync_enabled": True}))]
+    assert "p2c_poll" in names
