@@ -72,6 +72,9 @@ def serve(
     from mdm.app import create_app
 
     settings = load_settings()
+    if with_sandboxes and "sync_enabled" not in settings.model_fields_set:
+        # Sandboxes are there to be synced: the flows' pollers run unless told otherwise.
+        settings = settings.model_copy(update={"sync_enabled": True})
     host, port = host or settings.host, port or settings.port
     engine = open_database(settings)
     try:
