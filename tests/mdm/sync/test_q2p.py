@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from mdm.clock import utcnow
 from mdm.db import session_scope
 from mdm.jobs.models import Job, JobStatus
+from mdm.jobs.runtime import duties
 from mdm.settings import Settings
 from mdm.sync.models import DealState, SyncCursor, SyncException
 from mdm.sync.q2p_poll import poll_won_deals
@@ -146,3 +147,11 @@ def test_each_validation_reason_lands_in_the_exception_queue_and_nothing_is_crea
     assert len(systems.records("erp", "customer")) == customers_before
     assert systems.records("erp", "job") == []
     assert systems.records("psa", "workspaces") == []
+
+
+def test_the_crm_poller_runs_in_workers_only_when_sync_is_enabled() -> None:
+    off = Settings(_env_file=None)
+    on = off.model_copy(update={"sync_enabled": True, "sync_poll_seconds": 7.0})
+    assert "q2p_poll_won_deals" not in {d.name for d in duties(off)}
+    polls = [d for d in duties(on) if d.name == "q2p_poll_won_deals"]
+    assert [d.every_seconds for d in polls] == [7.0]
