@@ -54,11 +54,13 @@ def test_trace_follows_the_deal_from_opportunity_to_payment_in_order(
     assert jan["invoice"] == {"id": "9001", "number": "INV-0042"}
     assert jan["payment"]["paid_amount"] == "1234.56"
     assert (feb["id"], feb["amount"], feb["state"]) == ("bt_1_tm_2026_02", "500.00", "pending")
-    assert feb["invoice"] is None and feb["payment"] is None
+    assert feb["invoice"] is None
+    assert feb["payment"] is None
     assert [j["task"] for j in body["jobs"]] == ["q2p.deal_won", "q2p.psa_project", "p2c.post"]
     assert body["jobs"][1]["attempts"] == 2
     assert body["jobs"][1]["last_error"] == "TransientRemoteError: kantata: HTTP 503"
-    assert body["exceptions"] == [] and body["masked"] == []
+    assert body["exceptions"] == []
+    assert body["masked"] == []
 
 
 @pytest.mark.parametrize("key", ["006A", "bt_1_tm_2026_02", CORRELATION])
@@ -67,7 +69,8 @@ def test_an_opportunity_or_transaction_id_leads_to_the_same_trace(engine: Engine
     with session_scope(engine) as session:
         found = trace(session, key)
     assert found.correlation_id == CORRELATION
-    assert found.deal is not None and found.deal.opportunity_id == "006A"
+    assert found.deal is not None
+    assert found.deal.opportunity_id == "006A"
     assert [b.id for b in found.billing] == ["bt_1_tm_2026_01", "bt_1_tm_2026_02"]
 
 
@@ -78,7 +81,8 @@ def test_a_stopped_deal_shows_its_open_exception_and_no_project(
     body = client.get("/api/v1/trace/006B").json()
     assert body["correlation_id"] == "corr-b"
     assert body["opportunity"]["state"] == "exception"
-    assert body["project"] is None and body["customer"] is None
+    assert body["project"] is None
+    assert body["customer"] is None
     assert [(e["subject"], e["reason"]) for e in body["exceptions"]] == [
         ("006B", "missing_billing_method")
     ]
@@ -104,7 +108,8 @@ def test_amounts_are_masked_without_the_finance_scope(
     assert body["masked"] == ["amount", "paid_amount"]
     assert body["opportunity"]["amount"] is None
     jan = body["billing_transactions"][0]
-    assert jan["amount"] is None and jan["payment"]["paid_amount"] is None
+    assert jan["amount"] is None
+    assert jan["payment"]["paid_amount"] is None
     assert jan["invoice"]["number"] == "INV-0042"  # ids are not financial
 
 

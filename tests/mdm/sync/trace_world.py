@@ -123,3 +123,71 @@ def build_trace_world(engine: Engine) -> TraceWorld:
                                   reason="missing_billing_method", detail="no billing method",
                                   correlation_id="corr-b"))  # fmt: skip
     return TraceWorld(survivor=merged.survivor, absorbed=merged.absorbed)
+
+
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+SINCE = datetime(2026, 1, 1, tzinfo=UTC)
+OLD = datetime(2025, 12, 1, tzinfo=UTC)
+
+
+def _day(month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+def build_health_world(engine: Engine) -> None:
+    """Deals, months and job events whose figures are worked out in test_reconcile.py."""
+    with session_scope(engine, write=True) as session:
+        _health_deals(session)
+        _health_jobs(session)
+
+
+def _health_deals(session: Session) -> None:
+    h = timedelta(hours=1)
+    d1 = deal(session, "D1", won_at=_day(3, 1), activated_at=_day(3, 1) + 1 * h)
+    deal(session, "D2", won_at=_day(3, 2), activated_at=_day(3, 2) + 3 * h)
+    deal(session, "D3", won_at=_day(3, 3), activated_at=_day(3, 3) + 30 * h)  # late
+    deal(session, "D4", state="received", won_at=_day(3, 18))  # waiting 60.5 h: late
+    deal(session, "D5", state="received", won_at=_day(3, 20))  # waiting 12 h: not yet late
+    deal(session, "D6", state="exception", won_at=_day(3, 4), amount_cents=250_000)
+    deal(session, "D7", won_at=OLD, activated_at=OLD + 100 * h)  # before the window
+    deal(session, "D8", state="exception", currency=None, won_at=OLD, amount_cents=1_000)
+    for subject, reason, status in [("D6", "missing_billing_method", "open"),
+                                    ("D8", "unresolved_account", "open"),
+                                    ("D5", "missing_legal_entity", "resolved")]:  # fmt: skip
+        session.add(SyncException(flow="quote_to_project", subject=subject, reason=reason,
+                                  detail=reason, status=status))  # fmt: skip
+    # T1 on time (2 days after January ends), T2 late (9 days), T3 overdue and unposted,
+    # T4 not due yet (GBP), T5 a milestone, T6 a month before the window.
+    billing(session, d1, "T1", period="2026-01", amount_cents=100_000, state="paid",
+            paid_cents=100_000, posted_at=_day(2, 3))  # fmt: skip
+    billing(session, d1, "T2", period="2026-02", amount_cents=200_000, state="posted",
+            paid_cents=50_000, posted_at=_day(3, 10))  # fmt: skip
+    billing(session, d1, "T3", period="2026-02", amount_cents=30_000)
+    billing(session, d1, "T4", period="2026-03", amount_cents=40_000, currency="GBP")
+    billing(session, d1, "T5", kind="milestone", period="M1", amount_cents=500_000,
+            state="posted", posted_at=_day(3, 5))  # fmt: skip
+    billing(session, d1, "T6", period="2025-11", amount_cents=70_000, state="paid",
+            paid_cents=70_000, posted_at=_day(1, 20))  # fmt: skip
+
+
+def _health_jobs(session: Session) -> None:
+    j1 = job(session, "q2p.erp_customer", "j1", status="succeeded")
+    j2 = job(session, "q2p.psa_project", "j2", status="dead")
+    j3 = job(session, "p2c.post", "j3", status="todo")
+    job(session, "p2c.post", "j4", status="todo")
+    at = _day(3, 19)
+    for row, kind, error in [
+        (j1, "claimed", None),
+        (j1, "retry_scheduled", "TransientRemoteError: netsuite: HTTP 503"),
+        (j1, "claimed", None),
+        (j1, "succeeded", None),
+        (j2, "claimed", None),
+        (j2, "retry_scheduled", "ThrottledError: kantata: HTTP 429 Too Many Requests"),
+        (j2, "claimed", None),
+        (j2, "dead", "PermanentRemoteError: kantata: HTTP 400 invalid field"),
+        (j3, "claimed", None),
+        (j3, "retry_scheduled", "KeyError: 'lines'"),
+    ]:
+        event(session, row, kind, at, error)
+    event(session, j3, "claimed", OLD)  # before the window: not counted
+    event(session, j3, "retry_scheduled", OLD, "TransientRemoteError: netsuite: HTTP 502")
