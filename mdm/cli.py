@@ -18,6 +18,7 @@ from mdm.records.cli import ingest_command, quarantine_app, seed_command
 from mdm.records.mappings_cli import app as mappings_app
 from mdm.resolution.cli import resolve_command, train_command
 from mdm.sandbox.cli import sandbox_app
+from mdm.sync.cli import sync_app
 from mdm.webhooks.cli import webhooks_app
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(mappings_app, name="mappings", help="Check source-system mapping files.")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(sync_app, name="sync")
 
 
 def main() -> None:
