@@ -61,7 +61,11 @@ class Trace:
 def trace(session: Session, key: str) -> Trace:
     """The trace of a correlation id, opportunity id or billing transaction id (404 if none)."""
     key = key.strip()
-    deal = _deal_of(session, key) if 0 < len(key) <= MAX_KEY else None
+    # Ids are printable; PostgreSQL would refuse a NUL byte in a query as an error, not a miss.
+    usable = 0 < len(key) <= MAX_KEY and key.isprintable()
+    if not usable:
+        raise NotFound(f"nothing carries the id {key[:MAX_KEY]!r}")
+    deal = _deal_of(session, key)
     correlation_id = (deal.correlation_id if deal is not None else None) or key
     billing = _billing(session, deal) if deal is not None else []
     subjects = ([deal.opportunity_id] if deal is not None else []) + [b.id for b in billing]

@@ -96,8 +96,10 @@ def test_an_unknown_id_is_a_404_in_the_error_shape(client: TestClient, engine: E
     body = response.json()
     assert body["error"] == "not_found"
     assert set(body) == {"error", "detail", "correlation_id"}
-    with session_scope(engine) as session, pytest.raises(NotFound):
-        trace(session, "  ")
+    for unusable in ("  ", "a\x00b", "x" * 129):
+        with session_scope(engine) as session, pytest.raises(NotFound):
+            trace(session, unusable)
+    assert client.get("/api/v1/trace/a%00b").status_code == 404
 
 
 def test_amounts_are_masked_without_the_finance_scope(
