@@ -38,8 +38,8 @@ from tests.support.sandboxes import serving
 
 API = "/services/data/v61.0"
 AUTH = {"Authorization": "Bearer sandbox-token"}
-TIMEOUT = 0.5  # the adapters' patience; a commit_then_timeout answer hangs longer
-HANG = 1.5
+TIMEOUT = 1.0  # the adapters' patience; a commit_then_timeout answer hangs longer
+HANG = 2.5
 
 
 @dataclass(frozen=True)
