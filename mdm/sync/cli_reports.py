@@ -110,7 +110,7 @@ def _print_reconciliation(shown: ReconciliationOut) -> None:
     money = Table("currency", "pending", "unpaid", "exceptions", "total")
     for currency, u in b.unreconciled.items():
         money.add_row(currency, u.pending or "", u.unpaid or "", u.exceptions or "", u.total or "")
-    err.print(money)
+    err.print(money if b.unreconciled else "unreconciled value: none")
     err.print(f"open exceptions: {b.open_exceptions or 'none'}", highlight=False)
     err.print(
         f"queue: {t.queue_depth}; {t.retries} retries, {t.attempts} attempts", highlight=False
