@@ -25,6 +25,18 @@ class LegalEntity(BaseModel):
     tax_code: str = Field(min_length=1, max_length=32)
     subsidiary: str = Field(min_length=1, max_length=32)
     payment_terms_days: int = Field(default=30, ge=0, le=365)
+    # Other currencies it bills some clients in (NL01 serves Sweden in SEK).
+    also_bills_in: tuple[str, ...] = ()
+
+    def bills_in(self, currency: str | None) -> bool:
+        """Whether a deal in `currency` can be billed by this entity."""
+        return currency == self.currency or currency in self.also_bills_in
+
+    def billing_in(self, currency: str | None) -> LegalEntity:
+        """This entity billing in `currency` when it may, else in its own currency."""
+        if currency and currency != self.currency and currency in self.also_bills_in:
+            return self.model_copy(update={"currency": currency})
+        return self
 
 
 class SyncConfig(BaseModel):
@@ -45,9 +57,11 @@ class SyncConfig(BaseModel):
             raise ValueError(f"default_legal_entity {self.default_legal_entity!r} is not listed")
         return self
 
-    def entity(self, code: str | None) -> LegalEntity | None:
-        """The legal entity with this code (None when unknown)."""
-        return self.legal_entities.get(code or self.default_legal_entity)
+    def entity(self, code: str | None, currency: str | None = None) -> LegalEntity | None:
+        """The legal entity with this code (None when unknown), billing in the deal's currency
+        when it is one the entity also bills in."""
+        found = self.legal_entities.get(code or self.default_legal_entity)
+        return found.billing_in(currency) if found is not None else None
 
 
 @lru_cache(maxsize=8)

@@ -114,7 +114,7 @@ class Delivery:
         billing = method or terms.billing_method
         memo = (opportunity_id, billing)
         if memo not in self._priced:
-            entity = config.entity(terms.legal_entity)
+            entity = config.entity(terms.legal_entity, terms.currency)
             work = billing_work(self.plan(opportunity_id))
             self._priced[memo] = (
                 None

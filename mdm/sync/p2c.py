@@ -88,7 +88,7 @@ def collect(context: JobContext, deal_id: int, opportunity_id: str, poll_round: 
     if deal is None or not is_billable(deal):
         return
     settings = systems.settings_of(context)
-    entity = load_sync_config(settings.sync_config_file).entity(deal.legal_entity)
+    entity = load_sync_config(settings.sync_config_file).entity(deal.legal_entity, deal.currency)
     if entity is None:
         raise PermanentError(f"deal {opportunity_id}: unknown legal entity {deal.legal_entity!r}")
     work = read_work(systems.psa(context), deal)

@@ -56,7 +56,7 @@ def _legal_entity(terms: DealTerms, config: SyncConfig) -> list[Problem]:
     entity = config.legal_entities.get(terms.legal_entity)
     if entity is None:
         return [Problem("unknown_legal_entity", f"{terms.legal_entity} is not configured")]
-    if terms.currency != entity.currency:
+    if not entity.bills_in(terms.currency):
         deal = terms.currency or "no currency"
         detail = f"deal in {deal}, {terms.legal_entity} bills in {entity.currency}"
         return [Problem("currency_mismatch", detail)]

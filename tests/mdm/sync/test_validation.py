@@ -28,7 +28,8 @@ OK = {
         ({"legal_entity": "XX01"}, ["unknown_legal_entity"]),
         ({"currency": "USD"}, ["currency_mismatch"]),
         ({"currency": None}, ["currency_mismatch"]),
-        ({"legal_entity": "NL01", "currency": "SEK"}, ["currency_mismatch"]),
+        ({"legal_entity": "NL01", "currency": "SEK"}, []),  # NL01 also bills Sweden in SEK
+        ({"legal_entity": "NL01", "currency": "NOK"}, ["currency_mismatch"]),
         ({"billing_method": "fixed_fee"}, ["missing_contract"]),
         ({"billing_method": "milestone"}, ["missing_contract"]),
         ({"billing_method": "fixed_fee", "golden_contract_id": "con_01"}, []),
@@ -46,3 +47,11 @@ def test_each_missing_or_contradictory_term_is_one_reason(
     found = problems(terms, load_sync_config())
     assert [p.reason for p in found] == reasons
     assert all(p.detail for p in found)
+
+
+def test_an_entity_bills_in_its_other_currency_only_when_configured() -> None:
+    config = load_sync_config()
+    swedish = config.entity("NL01", "SEK")
+    assert swedish is not None
+    assert (swedish.currency, swedish.tax_code) == ("SEK", "NL-BTW21")
+    assert config.entity("NL01", "NOK") == config.entity("NL01")
