@@ -85,7 +85,10 @@ class Job(SQLModel, table=True):
     lease_expires_at: datetime | None = _when(nullable=True)
     worker_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    correlation_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+    # Indexed: a trace gathers every job of one correlation id.
+    correlation_id: str | None = Field(
+        default=None, sa_column=Column(String(128), nullable=True, index=True)
+    )
     traceparent: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: datetime = _when()
     started_at: datetime | None = _when(nullable=True)
