@@ -24,6 +24,7 @@ from mdm.settings import Settings
 from mdm.sync.config import load_sync_config
 from mdm.sync.demo_count import (
     BILLING_PREFIX,
+    CUSTOMER_PREFIX,
     PROJECT_PREFIX,
     dead_letter_reasons,
     duplicates,
@@ -150,6 +151,10 @@ def _report(
     duplicate_projects = duplicates(psa, "workspaces", PROJECT_PREFIX) + duplicates(
         erp, "job", PROJECT_PREFIX
     )
+    # Not a key of the report, but a duplicate all the same: a customer created twice.
+    duplicate_customers = duplicates(psa, "workspace_groups", CUSTOMER_PREFIX) + duplicates(
+        erp, "customer", CUSTOMER_PREFIX
+    )
     duplicate_postings = (
         duplicates(erp, "invoice", BILLING_PREFIX)
         + duplicates(erp, "salesOrder", BILLING_PREFIX)
@@ -159,7 +164,8 @@ def _report(
     for exception in hub.exceptions:
         reasons[exception.reason] = reasons.get(exception.reason, 0) + 1
     unreconciled = {c: expected[c] - posted.get(c, 0) for c in expected}
-    ok = duplicate_projects == 0 and duplicate_postings == 0 and not reckoning.unexplained
+    duplicated = duplicate_projects + duplicate_postings + duplicate_customers
+    ok = duplicated == 0 and not reckoning.unexplained
     return {
         "opportunities_won": len(won),
         "projects_created": len(projects),
@@ -167,6 +173,7 @@ def _report(
         "billing_transactions": len(orders),
         "erp_postings": len(invoices),
         "duplicate_postings": duplicate_postings,
+        "duplicate_customers": duplicate_customers,
         "dead_letters": len(hub.dead),
         "amount_expected": money(expected),
         "amount_posted": money(posted),

@@ -23,6 +23,7 @@ from mdm.sync.demo_setup import FLOW_KEY_PREFIXES, Systems
 from mdm.sync.models import BillingTransaction, DealState, SyncDeal, SyncException
 
 PROJECT_PREFIX = "opp_"
+CUSTOMER_PREFIX = "cus_"
 BILLING_PREFIX = "bt_"
 Amounts = dict[str, int]  # currency -> minor units
 CENT = Decimal("0.01")

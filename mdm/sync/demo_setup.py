@@ -35,22 +35,24 @@ Say = Callable[[str], None]
 class Tuning:
     """The compressed clock: short timeouts and hangs, fast polls, scaled-down backoff."""
 
-    timeout_seconds: float = 0.5
-    backoff_scale: float = 0.01
+    timeout_seconds: float = 0.3
+    # A retry storm (a throttled ERP) must outlast ten attempts: ~10 s of backoff in all.
+    backoff_scale: float = 0.02
     lease_seconds: float = 5.0
     poll_seconds: float = 0.05
-    sync_poll_seconds: float = 0.5
+    # Each poll round reads every linked project: more often would only repeat the reads.
+    sync_poll_seconds: float = 4.0
     rate_per_second: float = 1000.0
 
     @property
     def hang_seconds(self) -> float:
         """A commit-then-timeout answer comes just after the client gave up."""
-        return self.timeout_seconds + 0.1
+        return self.timeout_seconds + 0.05
 
     @property
     def slow_seconds(self) -> float:
         """A slow answer still arrives within the client's patience."""
-        return self.timeout_seconds / 3
+        return self.timeout_seconds / 4
 
 
 def demo_settings(base: Settings, base_port: int, tuning: Tuning) -> Settings:

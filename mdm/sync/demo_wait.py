@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy import select as table_select
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from mdm.db import session_scope
 from mdm.jobs.models import JobStatus
@@ -30,11 +30,13 @@ from mdm.sync.config import SyncConfig, load_sync_config
 from mdm.sync.demo_delivery import Delivery
 from mdm.sync.demo_setup import FLOW_KEY_PREFIXES
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
-from mdm.sync.p2c import COLLECT
+from mdm.sync.p2c import COLLECT, WRITEBACK
 from mdm.sync.p2c_cash import INVOICES
 
 # The pollers enqueue these every round whether or not there is work: not a sign of progress.
-POLL_TASKS = (COLLECT, INVOICES)
+# Invoice-status write-backs to the CRM follow a posting; they show cash, not what is billed,
+# so the run does not wait for them (the report lists what is still open).
+NOT_WAITED_FOR = (COLLECT, INVOICES, WRITEBACK)
 FLOW_JOBS = or_(*(JOB.c.idempotency_key.startswith(p) for p in FLOW_KEY_PREFIXES))
 Say = Callable[[str], None]
 
@@ -103,9 +105,9 @@ def look(engine: Engine, settings: Settings, delivery: Delivery) -> Progress:
             .execute(table_select(JOB.c.lock_key).where(JOB.c.status == JobStatus.DEAD, FLOW_JOBS))
             .all()
         )
+        dead_deals = _dead_deals(session, [lock for (lock,) in dead if lock], deals)
     ours = [d for d in deals if d.opportunity_id in delivery.deals]
     states = Counter(d.state for d in ours)
-    dead_deals = {lock.removeprefix("deal:") for (lock,) in dead if lock}
     unsettled = [
         d
         for d in ours
@@ -120,7 +122,7 @@ def look(engine: Engine, settings: Settings, delivery: Delivery) -> Progress:
         and d.opportunity_id not in dead_deals
         and not _billed(delivery, config, d, int(posted.get(d.id or 0, 0) or 0))
     ]
-    busy = any(task not in POLL_TASKS for task, _lock in open_jobs)
+    busy = any(task not in NOT_WAITED_FOR for task, _lock in open_jobs)
     posted_total = sum(int(v or 0) for v in posted.values())
     fingerprint = (tuple(sorted(states.items())), posted_total, len(dead), len(delivery.delivered))
     summary = (
@@ -130,6 +132,19 @@ def look(engine: Engine, settings: Settings, delivery: Delivery) -> Progress:
     )
     done = not busy and unseen == 0 and not unsettled and not unbilled
     return Progress(done, busy, unseen == 0, fingerprint, summary)
+
+
+def _dead_deals(session: Session, locks: list[str], deals: list[SyncDeal]) -> set[str]:
+    """The opportunities whose deal or billing transaction has a dead letter."""
+    found = {lock.removeprefix("deal:") for lock in locks if lock.startswith("deal:")}
+    billing = [lock.removeprefix("billing:") for lock in locks if lock.startswith("billing:")]
+    if billing:
+        by_id = {d.id: d.opportunity_id for d in deals}
+        owners = session.exec(
+            select(BillingTransaction.deal_id).where(col(BillingTransaction.id).in_(billing))
+        )
+        found |= {by_id[owner] for owner in owners if owner in by_id}
+    return found
 
 
 def _billed(delivery: Delivery, config: SyncConfig, deal: SyncDeal, posted_cents: int) -> bool:
@@ -165,7 +180,7 @@ def wait_settled(
         if progress.done or stuck:
             say(progress.summary)
             return progress.done
-        time.sleep(0.25)
+        time.sleep(0.5)
     say("time bound reached")
     return False
 
