@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots bench-api bench-jobs
+.PHONY: run test lint test-sqlite test-postgres lock clean bench bench-scale chromium screenshots bench-api bench-jobs demo
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench-api: $(STAMP)
 # (a throwaway database on the local server) beside SQLite, prefetch 1 and 10; every job checked.
 bench-jobs: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.jobs_throughput --jobs 20000 --workers 4 --backend both --prefetch 1,10
+
+# Quote-to-project and project-to-cash end to end: 500 won deals, 30% of remote calls failing,
+# fresh sandboxes, the configured database (MDM_DATABASE_URL; the embedded one by default).
+demo: $(STAMP)
+	$(BIN)/mdm sync demo --opportunities 500 --fault-rate 0.3 --seed 0 --json
 
 # Re-resolve the pins from pyproject.toml's ranges in a scratch venv.
 lock:

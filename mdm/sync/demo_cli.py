@@ -19,9 +19,7 @@ def demo_command(
         float, typer.Option(min=0.0, max=0.95, help="Probability that a remote call fails.")
     ] = 0.3,
     seed: Annotated[int, typer.Option(help="Seeds the choice of deals, faults and work.")] = 0,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=32, help="Worker threads (3 SQLite, 6 PostgreSQL).")
-    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker threads.")] = 6,
     time_limit: Annotated[
         float, typer.Option(min=10.0, help="Seconds the whole run may take.")
     ] = 110.0,
