@@ -36,6 +36,9 @@ def create_db_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
         pool_pre_ping=True,
+        # The hub's statements are short OLTP queries; JIT compilation, triggered by a stale
+        # cost estimate, once added 10-200 ms to a 0.5 ms job claim.
+        connect_args={"options": "-c jit=off"},
     )
     event.listen(engine, "before_cursor_execute", _refuse_nul)
     return engine
