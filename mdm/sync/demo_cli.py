@@ -20,6 +20,13 @@ def demo_command(
     ] = 0.3,
     seed: Annotated[int, typer.Option(help="Seeds the choice of deals, faults and work.")] = 0,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker threads.")] = 6,
+    processes: Annotated[
+        bool,
+        typer.Option(
+            "--processes/--threads",
+            help="Workers as `mdm worker` processes (each its own interpreter), or threads.",
+        ),
+    ] = True,
     time_limit: Annotated[
         float, typer.Option(min=10.0, help="Seconds the whole run may take.")
     ] = 110.0,
@@ -30,7 +37,7 @@ def demo_command(
     Exits 1 when a project or a posting was duplicated, or an amount differs without a dead
     letter or an exception to explain it.
     """
-    options = DemoOptions(opportunities, fault_rate, seed, workers, time_limit)
+    options = DemoOptions(opportunities, fault_rate, seed, workers, processes, time_limit)
     settings = load_settings()
     with database() as engine:
         report = run_demo(engine, settings, options, lambda line: err.print(line, highlight=False))
