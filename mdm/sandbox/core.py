@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mdm.sandbox.faults import FaultKind, FaultPlan, FaultRates, FaultSpec
 from mdm.sandbox.feed import ChangeFeed, FeedFaults
@@ -110,36 +111,60 @@ def create_sandbox_app(sandbox: Sandbox, routers: list[APIRouter], title: str) -
     app.include_router(admin_router)
     for router in routers:
         app.include_router(router)
-
-    @app.middleware("http")
-    async def faults_and_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        return await _handle(sandbox, request, call_next)
-
+    app.add_middleware(FaultsAndLog, sandbox=sandbox)
     return app
 
 
-async def _handle(
-    sandbox: Sandbox, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    path, method = request.url.path, request.method
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    if path.startswith(ADMIN_PREFIX):
-        return await call_next(request)
-    fault = _pick(sandbox, method, path, headers.get(FAULT_HEADER))
-    if isinstance(fault, Response):
-        sandbox.log.add(method, path, headers, None, fault.status_code)
-        return fault
-    if not path.startswith(sandbox.open_paths or ("\x00",)) and not sandbox.credentials.accepts(
-        headers.get("authorization")
-    ):
-        response = sandbox.error(401, "Session expired or invalid")
-    else:
-        request.state.fault = fault
-        response = await _apply(sandbox, fault, request, call_next)
-    sandbox.log.add(method, path, headers, fault.kind if fault else None, response.status_code)
-    return response
+def header_map(scope: Scope) -> dict[str, str]:
+    """The request's headers by lower-case name (the last of a repeated one wins)."""
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+
+
+class FaultsAndLog:
+    """Faults, auth and the request log around every product request.
+
+    Plain ASGI rather than `@app.middleware("http")`: that wrapper runs the app in a task and
+    streams the answer through memory channels, which cost milliseconds per request and capped
+    what a sandbox could serve.
+    """
+
+    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+        self.app = app
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        sandbox, method, headers = self.sandbox, scope["method"], header_map(scope)
+        fault = _pick(sandbox, method, path, headers.get(FAULT_HEADER))
+        if isinstance(fault, Response):
+            sandbox.log.add(method, path, headers, None, fault.status_code)
+            await fault(scope, receive, send)
+            return
+        status = _StatusOf(send)
+        if not path.startswith(sandbox.open_paths or ("\x00",)) and not sandbox.credentials.accepts(
+            headers.get("authorization")
+        ):
+            await sandbox.error(401, "Session expired or invalid")(scope, receive, status.send)
+        else:
+            scope.setdefault("state", {})["fault"] = fault  # batch handlers read it
+            await _apply(sandbox, fault, self.app, scope, receive, status.send)
+        sandbox.log.add(method, path, headers, fault.kind if fault else None, status.code)
+
+
+class _StatusOf:
+    """Passes an answer on and remembers its status, for the log."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.code = 500
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.code = int(message["status"])
+        await self._send(message)
 
 
 def _pick(
@@ -154,24 +179,34 @@ def _pick(
 async def _apply(
     sandbox: Sandbox,
     fault: FaultSpec | None,
-    request: Request,
-    call_next: Callable[[Request], Awaitable[Response]],
-) -> Response:
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+) -> None:
     if fault is None or fault.kind == FaultKind.PARTIAL_BATCH_FAILURE:
-        return await call_next(request)  # batch handlers read request.state.fault
-    if fault.kind in (FaultKind.THROTTLE, FaultKind.THROTTLE_NO_RETRY_AFTER):
-        return sandbox.throttle(fault)
-    if fault.kind == FaultKind.HTTP_5XX:
-        return sandbox.error(503, "Service unavailable, try again later")
-    if fault.kind == FaultKind.FAIL_BEFORE_COMMIT:
-        return sandbox.error(500, "Internal error; nothing was saved")
-    if fault.kind == FaultKind.SLOW:
+        await app(scope, receive, send)
+    elif fault.kind in (FaultKind.THROTTLE, FaultKind.THROTTLE_NO_RETRY_AFTER):
+        await sandbox.throttle(fault)(scope, receive, send)
+    elif fault.kind == FaultKind.HTTP_5XX:
+        await sandbox.error(503, "Service unavailable, try again later")(scope, receive, send)
+    elif fault.kind == FaultKind.FAIL_BEFORE_COMMIT:
+        await sandbox.error(500, "Internal error; nothing was saved")(scope, receive, send)
+    elif fault.kind == FaultKind.SLOW:
         await asyncio.sleep(fault.delay_seconds)
-        return await call_next(request)
-    # commit_then_timeout: the change is stored, then the answer hangs past the client's patience.
-    response = await call_next(request)
-    await asyncio.sleep(fault.delay_seconds)
-    return response
+        await app(scope, receive, send)
+    else:
+        # commit_then_timeout: the change is stored, then the answer hangs past the client's
+        # patience (held back whole, so not a byte of it arrives in time).
+        held: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            held.append(message)
+
+        await app(scope, receive, hold)
+        await asyncio.sleep(fault.delay_seconds)
+        for message in held:
+            await send(message)
 
 
 admin_router = APIRouter(prefix=ADMIN_PREFIX, tags=["sandbox"])

@@ -10,15 +10,15 @@ must hold a semaphore rather than only back off (systems.md §1.5).
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mdm.sandbox.core import ADMIN_PREFIX, Sandbox, SandboxDep, create_sandbox_app
+from mdm.sandbox.core import ADMIN_PREFIX, Sandbox, SandboxDep, create_sandbox_app, header_map
 from mdm.sandbox.netsuite_http import AsyncJobs, envelope, error_answer, throttle_answer
 from mdm.sandbox.netsuite_records import new_store
 from mdm.sandbox.netsuite_routes import router as record_router
@@ -96,33 +96,33 @@ def create_app(*, seed: bool = True, concurrency_limit: int = 5) -> FastAPI:
     async def invalid(_request: Request, exc: RequestValidationError) -> Response:
         return envelope(400, "INVALID_CONTENT", f"Invalid request: {exc.errors()[:3]}")
 
-    # Registered after the core's middleware, so it runs outside it: a request delayed by a
-    # slow or hanging fault holds its slot, as it would on the real account.
-    @app.middleware("http")
-    async def governance(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        return await _governed(sandbox, state, request, call_next)
-
+    # Added after the core's middleware, so it runs outside it: a request delayed by a slow
+    # or hanging fault holds its slot, as it would on the real account.
+    app.add_middleware(Governance, sandbox=sandbox, state=state)
     return app
 
 
-async def _governed(
-    sandbox: Sandbox,
-    state: NetSuiteState,
-    request: Request,
-    call_next: Callable[[Request], Awaitable[Response]],
-) -> Response:
-    path = request.url.path
-    if path.startswith(ADMIN_PREFIX) or path == TOKEN_PATH:
-        return await call_next(request)
-    if not state.enter():
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        detail = "Concurrent request limit exceeded. Request blocked."
-        answer = envelope(429, "CONCURRENCY_LIMIT_EXCEEDED", detail)
-        sandbox.log.add(request.method, path, headers, "concurrency_limit", answer.status_code)
-        return answer
-    try:
-        return await call_next(request)
-    finally:
-        state.leave()
+class Governance:
+    """The account's concurrency limit: 429 past `concurrency_limit` requests in flight."""
+
+    def __init__(self, app: ASGIApp, sandbox: Sandbox, state: NetSuiteState) -> None:
+        self.app = app
+        self.sandbox = sandbox
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(ADMIN_PREFIX) or path == TOKEN_PATH:
+            await self.app(scope, receive, send)
+            return
+        if not self.state.enter():
+            detail = "Concurrent request limit exceeded. Request blocked."
+            answer = envelope(429, "CONCURRENCY_LIMIT_EXCEEDED", detail)
+            method, headers = scope["method"], header_map(scope)
+            self.sandbox.log.add(method, path, headers, "concurrency_limit", answer.status_code)
+            await answer(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.state.leave()
