@@ -79,7 +79,10 @@ class InternalIds:
 
 def new_store() -> RecordStore:
     """A record store counting duplicates by `externalId` for every record type."""
-    return RecordStore(InternalIds(), dict.fromkeys(RECORD_TYPES, "externalId"))
+    # Indexed: the hub looks records up by external id before most writes.
+    return RecordStore(
+        InternalIds(), dict.fromkeys(RECORD_TYPES, "externalId"), index_external_ids=True
+    )
 
 
 def check_type(type_: str) -> None:

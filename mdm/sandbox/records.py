@@ -30,12 +30,19 @@ class StoredRecord:
 
 @dataclass
 class RecordStore:
-    """Records per type; `external_ids` names each type's external-id field, for the counts."""
+    """Records per type; `external_ids` names each type's external-id field, for the counts.
+
+    With `index_external_ids`, `find` by a type's external-id field reads an index instead of
+    scanning the type; its records' external ids must then change through `update` only.
+    """
 
     mint: IdMinter
     external_ids: dict[str, str] = field(default_factory=dict)
+    index_external_ids: bool = False
     _records: dict[str, dict[str, StoredRecord]] = field(default_factory=dict)
     _counters: Counter[str] = field(default_factory=Counter)
+    # Ids per type and external-id value, so an `eid:` lookup is not a scan of the type.
+    _by_external_id: dict[str, dict[Any, list[str]]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -52,13 +59,16 @@ class RecordStore:
                 self.mint(type_, self._counters[type_]), type_, dict(fields), now, now
             )
             self._records.setdefault(type_, {})[record.id] = record
+            self._index(record, None)
             return record
 
     def update(self, type_: str, record_id: str, fields: dict[str, Any]) -> StoredRecord:
         """Merge `fields` into an existing record."""
         with self._lock:
             record = self._records[type_][record_id]
+            before = self._external_id(record)
             record.fields.update(fields)
+            self._index(record, before)
             record.updated_at = datetime.now(UTC)
             return record
 
@@ -68,13 +78,41 @@ class RecordStore:
         return record if record is not None and not record.deleted else None
 
     def find(self, type_: str, field_name: str, value: Any) -> list[StoredRecord]:
-        """Live records whose field equals `value` (an external-id lookup)."""
+        """Live records whose field equals `value` (an external-id lookup), oldest first."""
         with self._lock:
+            records = self._records.get(type_, {})
+            ids = self._indexed(type_, field_name, value)
+            if ids is not None and len(ids) > 1:
+                ids = None  # a duplicate: the scan gives them in creation order
+            candidates = records.values() if ids is None else (records[i] for i in ids)
             return [
                 record
-                for record in self._records.get(type_, {}).values()
+                for record in candidates
                 if not record.deleted and record.fields.get(field_name) == value
             ]
+
+    def _indexed(self, type_: str, field_name: str, value: Any) -> list[str] | None:
+        """Ids that may hold `value`, or None when only a scan can tell."""
+        if not self.index_external_ids or field_name != self.external_ids.get(type_):
+            return None
+        if not _hashable(value):
+            return None
+        return self._by_external_id.get(type_, {}).get(value, [])
+
+    def _external_id(self, record: StoredRecord) -> Any:
+        name = self.external_ids.get(record.type)
+        return record.fields.get(name) if name else None
+
+    def _index(self, record: StoredRecord, before: Any) -> None:
+        """Keep the external-id index right after `record` was stored or changed."""
+        after = self._external_id(record)
+        if not self.index_external_ids or after == before:
+            return
+        by_value = self._by_external_id.setdefault(record.type, {})
+        if before is not None and _hashable(before) and record.id in by_value.get(before, []):
+            by_value[before].remove(record.id)
+        if after is not None and _hashable(after):
+            by_value.setdefault(after, []).append(record.id)
 
     def all(self, type_: str) -> list[StoredRecord]:
         """Live records of a type, oldest first."""
@@ -94,6 +132,7 @@ class RecordStore:
         """Forget every record (ids keep counting, so none is ever reused)."""
         with self._lock:
             self._records.clear()
+            self._by_external_id.clear()
 
     def stats(self) -> dict[str, dict[str, Any]]:
         """Per type: live records, and external ids held by more than one record."""
@@ -106,3 +145,11 @@ class RecordStore:
         values = Counter(r.fields.get(ext) for r in live if ext and r.fields.get(ext) is not None)
         duplicates = {str(value): n for value, n in values.items() if n > 1}
         return {"records": len(live), "external_id_field": ext, "duplicates": duplicates}
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
