@@ -50,12 +50,8 @@ from mdm.sync.demo_setup import (
     select_won,
     start_systems,
 )
-from mdm.sync.demo_wait import (
-    replay_dead_letters,
-    start_worker_processes,
-    start_workers,
-    wait_settled,
-)
+from mdm.sync.demo_wait import replay_dead_letters, wait_settled
+from mdm.sync.demo_workers import start_worker_processes, start_workers
 
 # After the faults are off, the replayed dead letters get at least this long.
 REPLAY_SECONDS = 25.0

@@ -41,7 +41,7 @@ class Tuning:
     lease_seconds: float = 5.0
     poll_seconds: float = 0.05
     # Each poll round reads every linked project: more often would only repeat the reads.
-    sync_poll_seconds: float = 4.0
+    sync_poll_seconds: float = 2.0
     rate_per_second: float = 1000.0
 
     @property

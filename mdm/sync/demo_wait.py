@@ -8,17 +8,11 @@ further, nothing has changed for a while. A time bound ends the wait in any case
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy import select as table_select
@@ -27,9 +21,7 @@ from sqlmodel import Session, col, select
 from mdm.db import session_scope
 from mdm.jobs.models import JobStatus
 from mdm.jobs.replay import ReplayFilter, replay_many
-from mdm.jobs.runtime import build_worker
 from mdm.jobs.store import JOB
-from mdm.jobs.worker import default_worker_id
 from mdm.settings import Settings
 from mdm.sync.config import SyncConfig, load_sync_config
 from mdm.sync.demo_delivery import Delivery
@@ -46,81 +38,6 @@ FLOW_JOBS = or_(*(JOB.c.idempotency_key.startswith(p) for p in FLOW_KEY_PREFIXES
 Say = Callable[[str], None]
 
 
-@dataclass
-class Workers:
-    """Worker threads in this process, or `mdm worker` processes, stopped together."""
-
-    stop_event: threading.Event = field(default_factory=threading.Event)
-    threads: list[threading.Thread] = field(default_factory=list)
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    def stop(self) -> None:
-        """Ask every worker to finish its job in hand, and wait for them."""
-        self.stop_event.set()
-        for process in self.processes:
-            process.send_signal(signal.SIGTERM)
-        for thread in self.threads:
-            thread.join(timeout=30)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def start_workers(engine: Engine, settings: Settings, count: int) -> Workers:
-    """`count` worker threads, each with the flows' tasks and pollers."""
-    workers = Workers()
-    for number in range(count):
-        worker = build_worker(engine, settings, worker_id=f"demo-{number}:{default_worker_id()}")
-        thread = threading.Thread(
-            target=worker.run, args=(workers.stop_event,), name=f"demo-worker-{number}", daemon=True
-        )
-        thread.start()
-        workers.threads.append(thread)
-    return workers
-
-
-def start_worker_processes(settings: Settings, count: int, log_dir: Path) -> Workers:
-    """`count` `mdm worker` processes with the run's settings (each has its own interpreter, so
-    the workers and the sandboxes of this process do not share one lock)."""
-    workers = Workers()
-    env = {**os.environ, **worker_environment(settings)}
-    command = [str(Path(sys.executable).with_name("mdm")), "worker"]
-    for number in range(count):
-        with (log_dir / f"worker-{number}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [*command, "--worker-id", f"demo-{number}:{default_worker_id()}"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        workers.processes.append(process)
-    return workers
-
-
-def worker_environment(settings: Settings) -> dict[str, str]:
-    """The run's settings as the `MDM_*` variables a worker process reads."""
-    values = {
-        "MDM_DATABASE_URL": settings.database_url,
-        "MDM_SANDBOX_HOST": settings.sandbox_host,
-        "MDM_SANDBOX_BASE_PORT": str(settings.sandbox_base_port),
-        "MDM_SYNC_ENABLED": "true",
-        "MDM_SYNC_POLL_SECONDS": str(settings.sync_poll_seconds),
-        "MDM_JOBS_BACKOFF_SCALE": str(settings.jobs_backoff_scale),
-        "MDM_JOBS_LEASE_SECONDS": str(settings.jobs_lease_seconds),
-        "MDM_JOBS_POLL_SECONDS": str(settings.jobs_poll_seconds),
-        "MDM_LOG_FORMAT": "text",
-    }
-    for role in ("crm", "psa", "erp"):
-        connection = getattr(settings, role)
-        prefix = f"MDM_{role.upper()}__"
-        values[f"{prefix}TIMEOUT_SECONDS"] = str(connection.timeout_seconds)
-        values[f"{prefix}RATE_PER_SECOND"] = str(connection.rate_per_second)
-    return values
-
-
 @dataclass(frozen=True)
 class Progress:
     """One look at the hub: whether it is done, and a fingerprint of where it is."""
@@ -132,59 +49,66 @@ class Progress:
     summary: str
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The hub's flow tables at one moment."""
+
+    deals: list[SyncDeal]
+    posted: dict[int, int]  # deal id -> minor units posted
+    open_tasks: list[str]
+    dead: int
+    dead_deals: set[str]  # opportunities a dead letter holds up
+
+
+def snapshot(engine: Engine) -> Snapshot:
+    """Read deals, posted sums, open flow jobs and dead letters in one unit of work."""
+    with session_scope(engine) as session:
+        deals = list(session.exec(select(SyncDeal)))
+        sums = session.exec(
+            select(BillingTransaction.deal_id, func.sum(BillingTransaction.amount_cents))
+            .where(col(BillingTransaction.state) != BillingState.PENDING)
+            .group_by(col(BillingTransaction.deal_id))
+        ).all()
+        connection = session.connection()
+        open_tasks = connection.execute(
+            table_select(JOB.c.task).where(
+                JOB.c.status.in_([JobStatus.TODO, JobStatus.DOING]), FLOW_JOBS
+            )
+        ).scalars()
+        dead = connection.execute(
+            table_select(JOB.c.lock_key).where(JOB.c.status == JobStatus.DEAD, FLOW_JOBS)
+        ).scalars()
+        locks = list(dead)
+        held = _dead_deals(session, [lock for lock in locks if lock], deals)
+        tasks = list(open_tasks)
+    posted = {deal: int(total or 0) for deal, total in sums}
+    return Snapshot(deals, posted, tasks, len(locks), held)
+
+
 def look(engine: Engine, settings: Settings, delivery: Delivery) -> Progress:
     """Where the flows are for the chosen deals."""
     config = load_sync_config(settings.sync_config_file)
-    with session_scope(engine) as session:
-        deals = list(session.exec(select(SyncDeal)))
-        posted = dict(
-            session.exec(
-                select(BillingTransaction.deal_id, func.sum(BillingTransaction.amount_cents))
-                .where(col(BillingTransaction.state) != BillingState.PENDING)
-                .group_by(col(BillingTransaction.deal_id))
-            ).all()
-        )
-        open_jobs = (
-            session.connection()
-            .execute(
-                table_select(JOB.c.task, JOB.c.lock_key).where(
-                    JOB.c.status.in_([JobStatus.TODO, JobStatus.DOING]), FLOW_JOBS
-                )
-            )
-            .all()
-        )
-        dead = (
-            session.connection()
-            .execute(table_select(JOB.c.lock_key).where(JOB.c.status == JobStatus.DEAD, FLOW_JOBS))
-            .all()
-        )
-        dead_deals = _dead_deals(session, [lock for (lock,) in dead if lock], deals)
-    ours = [d for d in deals if d.opportunity_id in delivery.deals]
+    now = snapshot(engine)
+    ours = [d for d in now.deals if d.opportunity_id in delivery.deals]
+    free = [d for d in ours if d.opportunity_id not in now.dead_deals]
     states = Counter(d.state for d in ours)
-    unsettled = [
-        d
-        for d in ours
-        if d.state not in (DealState.LINKED, DealState.EXCEPTION)
-        and d.opportunity_id not in dead_deals
-    ]
     unseen = len(delivery.deals) - len(ours)
+    unsettled = [d for d in free if d.state not in (DealState.LINKED, DealState.EXCEPTION)]
     unbilled = [
         d
-        for d in ours
+        for d in free
         if d.state == DealState.LINKED
-        and d.opportunity_id not in dead_deals
-        and not _billed(delivery, config, d, int(posted.get(d.id or 0, 0) or 0))
+        and not _billed(delivery, config, d, now.posted.get(d.id or 0, 0))
     ]
-    busy = any(task not in NOT_WAITED_FOR for task, _lock in open_jobs)
-    posted_total = sum(int(v or 0) for v in posted.values())
-    fingerprint = (tuple(sorted(states.items())), posted_total, len(dead), len(delivery.delivered))
+    busy = any(task not in NOT_WAITED_FOR for task in now.open_tasks)
+    progress = (tuple(sorted(states.items())), sum(now.posted.values()), now.dead)
     summary = (
         f"deals {dict(sorted(states.items()))}, unseen {unseen}, delivered "
         f"{len(delivery.delivered)}, awaiting billing {len(unbilled)}, open jobs "
-        f"{len(open_jobs)}, dead letters {len(dead)}"
+        f"{len(now.open_tasks)}, dead letters {now.dead}"
     )
     done = not busy and unseen == 0 and not unsettled and not unbilled
-    return Progress(done, busy, unseen == 0, fingerprint, summary)
+    return Progress(done, busy, unseen == 0, (*progress, len(delivery.delivered)), summary)
 
 
 def _dead_deals(session: Session, locks: list[str], deals: list[SyncDeal]) -> set[str]:
