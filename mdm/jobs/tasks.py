@@ -26,6 +26,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "mdm.sync.repoint",
     "mdm.sync.p2c",
     "mdm.sync.p2c_cash",
+    "mdm.sync.p2c_batch",
 )
 
 

@@ -2,12 +2,13 @@
 
 Run on demand (never in `make test`):
 `.venv/bin/python -m tests.benchmarks.sync_billing [--transactions N] [--workers W]
-[--deals D] [--backend postgresql|sqlite] [--prefetch P]`.
+[--deals D] [--backend postgresql|sqlite] [--prefetch P] [--batch B]`.
 
 A fresh migrated database gets D linked deals (one ERP customer and job each, made through the
 NetSuite adapter in a fresh NetSuite sandbox served over HTTP from this process, and one CRM
 account each in a Salesforce sandbox) and N pending transactions spread over them, each with
-its `p2c.post` job, behind a gate (a far-future `run_at`). W worker processes start; once all
+its `p2c.post` job (or, with `--batch B`, one `p2c.post_batch` job per B transactions), behind
+a gate (a far-future `run_at`). W worker processes start; once all
 are up the gate opens. Posting rate is N over the span from the first post's `started_at` to
 the last one's `finished_at` (the write-backs each posting enqueues run after, in id order, and
 are not counted). Checked: every post succeeded, every transaction is posted, and the sandbox
@@ -47,6 +48,7 @@ from mdm.sandbox import salesforce as salesforce_sandbox
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
 from mdm.sync.p2c import POST, post_job
+from mdm.sync.p2c_batch import POST_BATCH, post_batch_jobs
 from tests.support.databases import throwaway_database
 from tests.support.sandboxes import serving
 
@@ -65,6 +67,7 @@ class Run:
     backend: str
     workers: int
     prefetch: int
+    batch: int
     transactions: int
     post_seconds: float
     wall_seconds: float
@@ -117,8 +120,8 @@ def _deal(n: int, golden: str, customer: str, job: str, account: str) -> SyncDea
     )
 
 
-def make_transactions(engine: Engine, deals: list[SyncDeal], count: int) -> None:
-    """`count` pending transactions over the deals, each with its posting job, behind the gate."""
+def make_transactions(engine: Engine, deals: list[SyncDeal], count: int, batch: int) -> None:
+    """`count` pending transactions over the deals, with their posting jobs, behind the gate."""
     rows: list[dict[str, Any]] = []
     for n in range(count):
         deal = deals[n % len(deals)]
@@ -150,8 +153,13 @@ def make_transactions(engine: Engine, deals: list[SyncDeal], count: int) -> None
         )
     with session_scope(engine, write=True) as session:
         insert_rows(session, BillingTransaction, rows)
-        transactions = list(session.execute(select(BillingTransaction)).scalars())
-        jobs = [post_job(tx) for tx in transactions]
+        query = select(BillingTransaction).order_by(BillingTransaction.id)
+        transactions = list(session.execute(query).scalars())
+        jobs = (
+            post_batch_jobs([tx.id for tx in transactions], batch)
+            if batch
+            else [post_job(tx) for tx in transactions]
+        )
         store.enqueue(session, [_gated(job) for job in jobs], utcnow())
 
 
@@ -202,7 +210,9 @@ def workers(env: dict[str, str], count: int, logs: Path) -> Iterator[list[subpro
                 process.wait()
 
 
-def measure(backend: str, count: int, deal_count: int, worker_count: int, prefetch: int) -> Run:
+def measure(
+    backend: str, count: int, deal_count: int, worker_count: int, prefetch: int, batch: int = 0
+) -> Run:
     """One run on a fresh database and fresh sandboxes."""
     with (
         tempfile.TemporaryDirectory(prefix="mdm-bench-billing-") as scratch,
@@ -214,7 +224,7 @@ def measure(backend: str, count: int, deal_count: int, worker_count: int, prefet
         try:
             migrate.upgrade(engine)
             deals = make_deals(engine, erp_url, crm_url, deal_count)
-            make_transactions(engine, deals, count)
+            make_transactions(engine, deals, count, batch)
             env = worker_env(url, erp_url, crm_url, prefetch)
             with workers(env, worker_count, Path(scratch)) as processes:
                 started = time.monotonic()
@@ -222,7 +232,7 @@ def measure(backend: str, count: int, deal_count: int, worker_count: int, prefet
                     session.connection().execute(update(store.JOB).values(run_at=utcnow()))
                 codes = [process.wait() for process in processes]
                 wall = time.monotonic() - started
-            span, problems = check(engine, count)
+            span, problems = check(engine, count, -(-count // batch) if batch else count)
             invoices = httpx.get(f"{erp_url}/_sandbox/stats").json()["types"].get("invoice", {})
         finally:
             engine.dispose()
@@ -232,18 +242,18 @@ def measure(backend: str, count: int, deal_count: int, worker_count: int, prefet
     if any(codes):
         problems = (*problems, f"worker exit codes {codes}")
     return Run(
-        backend, worker_count, prefetch, count, span, wall,
+        backend, worker_count, prefetch, batch, count, span, wall,
         int(invoices.get("records", 0)), duplicates, problems,
     )  # fmt: skip
 
 
-def check(engine: Engine, count: int) -> tuple[float, tuple[str, ...]]:
-    """The posting span, and what went wrong."""
+def check(engine: Engine, count: int, jobs: int) -> tuple[float, tuple[str, ...]]:
+    """The posting span, and what went wrong (`jobs`: how many posting jobs there were)."""
     job = store.JOB.c
     with engine.connect() as connection:
         first, last, done = connection.execute(
             select(func.min(job.started_at), func.max(job.finished_at), func.count())
-            .where(job.task == POST, job.status == JobStatus.SUCCEEDED)
+            .where(job.task.in_([POST, POST_BATCH]), job.status == JobStatus.SUCCEEDED)
         ).one()  # fmt: skip
         posted = connection.execute(
             select(func.count()).where(
@@ -251,8 +261,8 @@ def check(engine: Engine, count: int) -> tuple[float, tuple[str, ...]]:
             )
         ).scalar_one()
     problems = []
-    if done != count:
-        problems.append(f"{done} of {count} posting jobs succeeded")
+    if done != jobs:
+        problems.append(f"{done} of {jobs} posting jobs succeeded")
     if posted != count:
         problems.append(f"{posted} of {count} transactions posted")
     span = (aware(last) - aware(first)).total_seconds() if first and last else 0.0
@@ -267,11 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--prefetch", type=int, default=10)
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument(
+        "--batch", type=int, default=0, help="transactions per p2c.post_batch job (0: one job each)"
+    )
     args = parser.parse_args(argv)
-    run = measure(args.backend, args.transactions, args.deals, args.workers, args.prefetch)
+    run = measure(
+        args.backend, args.transactions, args.deals, args.workers, args.prefetch, args.batch
+    )
+    batching = f"batches of {run.batch}" if run.batch else "one job per transaction"
     verdict = "met" if run.rate >= TARGET_PER_S else "MISSED"
     print(
-        f"{run.backend}, {run.workers} workers, prefetch {run.prefetch}: "
+        f"{run.backend}, {run.workers} workers, prefetch {run.prefetch}, {batching}: "
         f"{run.transactions} transactions posted in {run.post_seconds:.2f} s = "
         f"{run.rate:,.0f}/s (wall {run.wall_seconds:.1f} s incl. write-backs); "
         f"ERP invoices {run.invoices}, duplicates {run.duplicates}; "

@@ -1,0 +1,164 @@
+"""Posting billing transactions to the ERP in batches: one job, one read, one commit for many.
+
+`p2c.post_batch` posts each pending transaction of its list with the adapter call `p2c.post`
+makes, under the same key (`p2c:post:<id>`), so the ERP side is the same: one invoice per
+transaction id, found again by any retry. Then it records every invoice and enqueues every
+write-back in one unit of work. What a batch saves is the queue's and the database's cost per
+transaction: one claim, one read, one commit and one acknowledgement per batch.
+
+- A transaction with its own `p2c.post` job is left to that job (never two posters at once).
+- A transaction the ERP refuses is handed to its own `p2c.post` job in that same unit of work,
+  which dead-letters it alone with its reason; the others go on.
+- A transient failure (timeout, 429, 5xx) stops the batch: what was posted is recorded, and
+  the batch is retried after the backoff (or the server's `Retry-After`). Its last attempt
+  hands every transaction left to its own job instead of giving up on them.
+- A crash before the unit of work runs the batch again: what the ERP already billed is found
+  by its external id, never billed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from mdm import correlation
+from mdm.clock import utcnow
+from mdm.connectors.errors import RemoteError, TransientRemoteError
+from mdm.db import session_scope
+from mdm.jobs import store
+from mdm.jobs.context import JobContext
+from mdm.jobs.tasks import RetryableError, registry
+from mdm.sync import systems
+from mdm.sync.models import BillingState, BillingTransaction, SyncDeal
+from mdm.sync.p2c import FLOW_RETRY, port_transaction, post_job, task, writeback_job
+
+POST_BATCH = "p2c.post_batch"
+BATCH_SIZE = 50
+log = logging.getLogger("mdm.sync.p2c")
+
+
+def post_batch_jobs(transaction_ids: Sequence[str], size: int = BATCH_SIZE) -> list[store.NewJob]:
+    """Jobs posting these transactions, `size` to a job, in the order given."""
+    ids = list(transaction_ids)
+    return [post_batch_job(ids[start : start + size]) for start in range(0, len(ids), size)]
+
+
+def post_batch_job(transaction_ids: Sequence[str]) -> store.NewJob:
+    """One batch; its key is a digest of its ids, so the same batch is enqueued once."""
+    digest = hashlib.sha256("\n".join(transaction_ids).encode()).hexdigest()[:32]
+    key = f"p2c:post_batch:{digest}"
+    return store.new_job(
+        task(POST_BATCH), {"transaction_ids": list(transaction_ids)}, idempotency_key=key
+    )
+
+
+@dataclass
+class Outcome:
+    """One run of a batch: invoices by transaction, hand-offs, the failure that stopped it."""
+
+    invoices: dict[str, str] = field(default_factory=dict)
+    handed_off: list[str] = field(default_factory=list)
+    stopped_by: TransientRemoteError | None = None
+
+
+@registry.task(name=POST_BATCH, retry=FLOW_RETRY)
+def post_batch(context: JobContext, transaction_ids: list[str]) -> None:
+    """Post each pending transaction once; record the invoices and the write-backs together."""
+    with session_scope(context.engine) as session:
+        pending = _pending(session, transaction_ids)
+    last_attempt = context.job.attempts >= context.job.max_attempts
+    outcome = Outcome()
+    try:
+        _post_all(context, pending, last_attempt, outcome)
+    finally:
+        # Even when something unforeseen stops the batch, what it posted is kept.
+        record_batch(context.engine, outcome)
+    if outcome.stopped_by is not None:
+        error = outcome.stopped_by
+        raise RetryableError(f"batch stopped: {error}", retry_after=error.retry_after)
+
+
+def _pending(
+    session: Session, transaction_ids: list[str]
+) -> list[tuple[BillingTransaction, SyncDeal]]:
+    """The batch's transactions still pending, with their deals, less those with their own job."""
+    own_keys = {f"p2c:post:{tx_id}": tx_id for tx_id in transaction_ids}
+    taken = session.connection().execute(
+        select(store.JOB.c.idempotency_key).where(store.JOB.c.idempotency_key.in_(own_keys))
+    )
+    skip = {own_keys[key] for (key,) in taken}
+    query = (
+        select(BillingTransaction, SyncDeal)
+        .join(SyncDeal, col(SyncDeal.id) == col(BillingTransaction.deal_id))
+        .where(
+            col(BillingTransaction.id).in_(transaction_ids),
+            col(BillingTransaction.state) == BillingState.PENDING,
+        )
+    )
+    found = {tx.id: (tx, deal) for tx, deal in session.exec(query) if tx.id not in skip}
+    return [found[tx_id] for tx_id in transaction_ids if tx_id in found]
+
+
+def _post_all(
+    context: JobContext,
+    pending: list[tuple[BillingTransaction, SyncDeal]],
+    last_attempt: bool,
+    outcome: Outcome,
+) -> None:
+    erp = systems.erp(context)
+    batch_correlation = correlation.get()
+    try:
+        for index, (tx, deal) in enumerate(pending):
+            # Each posting carries its own deal's correlation id, as `p2c.post` would.
+            correlation.set_current(tx.correlation_id or batch_correlation)
+            try:
+                ref = erp.post_billing(port_transaction(tx, deal), key=f"p2c:post:{tx.id}")
+            except TransientRemoteError as error:
+                if last_attempt:
+                    outcome.handed_off.extend(t.id for t, _ in pending[index:])
+                else:
+                    outcome.stopped_by = error
+                return
+            except RemoteError as error:
+                log.warning("batch hands a refused posting to its own job: %s", error)
+                outcome.handed_off.append(tx.id)
+                continue
+            outcome.invoices[tx.id] = ref.id
+    finally:
+        correlation.set_current(batch_correlation)
+
+
+def record_batch(engine: Engine, outcome: Outcome) -> None:
+    """Store the invoices, enqueue their write-backs and the hand-offs, in one unit of work."""
+    ids = [*outcome.invoices, *outcome.handed_off]
+    if not ids:
+        return
+    now = utcnow()
+    with session_scope(engine, write=True) as session:
+        query = (
+            select(BillingTransaction, SyncDeal)
+            .join(SyncDeal, col(SyncDeal.id) == col(BillingTransaction.deal_id))
+            .where(col(BillingTransaction.id).in_(ids))
+            .with_for_update(of=BillingTransaction)
+        )
+        jobs: list[store.NewJob] = []
+        for tx, deal in session.exec(query):
+            if tx.state != BillingState.PENDING:
+                continue  # recorded meanwhile by another poster
+            if tx.id in outcome.invoices:
+                tx.state, tx.erp_invoice_id, tx.posted_at = (
+                    BillingState.POSTED,
+                    outcome.invoices[tx.id],
+                    now,
+                )
+                session.add(tx)
+                jobs.append(writeback_job(deal, tx, "posted"))
+            else:
+                jobs.append(post_job(tx))
+        session.flush()
+        store.enqueue(session, jobs, now)
