@@ -12,6 +12,7 @@ flows settle again. The answer counts what the sandboxes store.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -89,10 +90,14 @@ def run_demo(engine: Engine, base: Settings, options: DemoOptions, say: Say) -> 
         terms = deal_terms(systems.sandbox("crm"), chosen)
         delivery = Delivery(systems.sandbox("psa"), terms, options.seed, date.today())
         apply_faults(systems, options.fault_rate, options.seed, tuning)
-        _drive(engine, settings, options, delivery, systems, started, started_at, say)
+        logs = _drive(engine, settings, options, delivery, systems, started, started_at, say)
         report = _report(engine, settings, systems, delivery)
     finally:
         systems.stop()
+    if logs is not None and report["ok"]:
+        shutil.rmtree(logs, ignore_errors=True)  # kept only when something needs explaining
+    elif logs is not None:
+        say(f"worker logs kept in {logs}")
     report["elapsed_seconds"] = round(time.monotonic() - started, 1)
     report["seed"], report["fault_rate"] = options.seed, options.fault_rate
     return report
@@ -107,13 +112,13 @@ def _drive(
     started: float,
     started_at: datetime,
     say: Say,
-) -> None:
+) -> Path | None:
+    """Run the workers through the faulty phase and the replay; returns their log folder."""
     count = options.workers
     say(f"{len(delivery.deals)} won deals, fault rate {options.fault_rate}, {count} workers")
-    if options.processes:
-        log_dir = Path(tempfile.mkdtemp(prefix="mdm-demo-"))
-        say(f"worker logs in {log_dir}")
-        workers = start_worker_processes(settings, count, log_dir)
+    logs = Path(tempfile.mkdtemp(prefix="mdm-demo-")) if options.processes else None
+    if logs is not None:
+        workers = start_worker_processes(settings, count, logs)
     else:
         workers = start_workers(engine, settings, count)
     settle = max(5 * settings.sync_poll_seconds, 3.0)
@@ -134,6 +139,7 @@ def _drive(
         wait_settled(engine, settings, delivery, deadline=deadline, settle_seconds=settle, say=say)
     finally:
         workers.stop()
+    return logs
 
 
 def _report(

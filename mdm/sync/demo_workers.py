@@ -86,6 +86,8 @@ def worker_environment(settings: Settings) -> dict[str, str]:
         "MDM_JOBS_LEASE_SECONDS": str(settings.jobs_lease_seconds),
         "MDM_JOBS_POLL_SECONDS": str(settings.jobs_poll_seconds),
         "MDM_LOG_FORMAT": "text",
+        # Failed attempts and dead letters, not a line per remote call.
+        "MDM_LOG_LEVEL": "WARNING",
     }
     for role in ("crm", "psa", "erp"):
         connection = getattr(settings, role)
