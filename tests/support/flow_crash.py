@@ -32,7 +32,7 @@ from tests.support.crash_workers import mdm_command, worker_env, worker_log
 
 # Crashing workers per wave, waves, and clean workers: PostgreSQL takes four at once; SQLite's
 # writers queue on one lock, so two at a time there (two waves cover the same four steps).
-PLAN = {"postgresql": (4, 1, 4), "sqlite": (2, 2, 2)}
+PLAN = {"postgresql": (4, 1, 2), "sqlite": (2, 2, 2)}
 CRASH_QUEUES = tuple(f"crash-{n}" for n in range(4))
 # A worker dies or drains within seconds; this only guards against a hang.
 WAIT_SECONDS = 90
