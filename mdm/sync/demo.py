@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,8 @@ def run_demo(engine: Engine, base: Settings, options: DemoOptions, say: Say) -> 
     try:
         chosen = select_won(systems, options.opportunities, options.seed)
         terms = deal_terms(systems.sandbox("crm"), chosen)
-        delivery = Delivery(systems.sandbox("psa"), terms, options.seed, date.today())
+        # The flows bill by the UTC date: so does the expectation.
+        delivery = Delivery(systems.sandbox("psa"), terms, options.seed, utcnow().date())
         apply_faults(systems, options.fault_rate, options.seed, tuning)
         logs = _drive(engine, settings, options, delivery, systems, started, started_at, say)
         report = _report(engine, settings, systems, delivery)
