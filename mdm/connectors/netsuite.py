@@ -8,16 +8,22 @@ stored:
   or updates, so sending it twice leaves one record. (NetSuite answers 204 either way, so
   `RemoteRef.created` is always False here: the upsert does not say which it did.)
 - Billing: NetSuite has no upsert for "invoice this", only a transform of a sales order, which
-  creates a new invoice every time it is called. So `post_billing` runs three steps, each safe
-  to repeat, and the first one decides whether anything is left to do:
-    1. `GET invoice/eid:{externalId}`: if the invoice exists, an earlier attempt finished (even if
-       its answer was lost): return it, touch nothing.
-    2. `PUT salesOrder/eid:{externalId}`: upsert the order (a repeat updates the same order).
-    3. `POST salesOrder/{id}/!transform/invoice` with `externalId` set on the new invoice.
-  A timeout in step 2 or 3 leaves at most one order and one invoice; the retry's step 1 finds
-  the invoice if step 3 was committed. Two attempts racing past step 1 (which the job queue's
-  lock key already prevents) still make one invoice: NetSuite keeps external ids unique per
-  record type and refuses to bill a billed order, and the loser then reads the winner's invoice.
+  creates a new invoice every time it is called. `post_billing` relies on two refusals of
+  NetSuite's own, which hold whoever calls and however often: it keeps external ids unique per
+  record type (a second invoice with the transaction's external id is refused, `DUP_RCRD`), and
+  it refuses to bill a billed order (`INVALID_INITIALIZE_REF`). So at most one invoice per
+  transaction exists, and a posting takes two calls:
+    1. `PUT salesOrder/eid:{externalId}`: upsert the order (a repeat updates the same order).
+    2. `POST salesOrder/{id}/!transform/invoice` with `externalId` set on the new invoice.
+  When step 2 is refused because an earlier attempt billed (its answer lost, or a twin racing
+  past the job queue's lock), `GET invoice/eid:{externalId}` reads that invoice, the answer.
+  A lookup first would cost every posting a third call to spare only repeats. Instead the
+  adapter remembers the external ids it has sent a billing for (an LRU: a hint, never the
+  guarantee) and looks those up first, so a retry after a lost answer, or a second posting of
+  a billed transaction, is one call that changes nothing, and a first posting is two. A repeat
+  it does not remember (another worker, a restart) upserts the order again and meets the
+  refusal: three calls, still one invoice.
+  A timeout in step 1 or 2 leaves at most one order and one invoice.
 
 Adapters never retry: a failure is raised as a transient or permanent `RemoteError` and the job
 queue decides. Requests in flight are bounded by the client's semaphore (`max_concurrency`),
@@ -28,6 +34,8 @@ NetSuite answers 429 to requests beyond it.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,6 +81,8 @@ class NetSuiteErp:
     def __init__(self, client: VendorClient, *, page_size: int = 1000) -> None:
         self._client = client
         self._page_size = page_size
+        # A hint for repeats (a worker's retries run on its own adapter), never the guarantee.
+        self._sent = _Recent(capacity=100_000)
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -90,9 +100,12 @@ class NetSuiteErp:
     def post_billing(self, transaction: BillingTransaction, *, key: str) -> RemoteRef:
         """Bill the transaction once: an invoice transformed from its sales order."""
         external_id = _checked(transaction.external_id)
-        invoice_id = self._find("invoice", external_id, key)
-        if invoice_id is not None:
-            return RemoteRef(SYSTEM, invoice_id, external_id)
+        if self._sent.seen(external_id):
+            # An earlier attempt in this process may have billed: look before touching anything.
+            invoice_id = self._find("invoice", external_id, key)
+            if invoice_id is not None:
+                return RemoteRef(SYSTEM, invoice_id, external_id)
+        self._sent.add(external_id)  # before sending: a lost answer is remembered too
         order = self._upsert("salesOrder", external_id, mapping.sales_order_body(transaction), key)
         path = f"{RECORDS}/salesOrder/{order.id}/!transform/invoice"
         body = {"externalId": external_id, "tranDate": transaction.transaction_date.isoformat()}
@@ -159,6 +172,28 @@ class NetSuiteErp:
             "GET", f"{RECORDS}/{type_}/{record_id}"
         ).json()
         return record
+
+
+class _Recent:
+    """External ids recently sent for billing, the oldest forgotten past `capacity`."""
+
+    def __init__(self, capacity: int) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def seen(self, external_id: str) -> bool:
+        """Whether a billing for this external id was sent (and not yet forgotten)."""
+        with self._lock:
+            return external_id in self._ids
+
+    def add(self, external_id: str) -> None:
+        """Remember a billing sent for this external id."""
+        with self._lock:
+            self._ids[external_id] = None
+            self._ids.move_to_end(external_id)
+            while len(self._ids) > self._capacity:
+                self._ids.popitem(last=False)
 
 
 def _checked(external_id: str) -> str:

@@ -179,6 +179,22 @@ def test_billing_twice_makes_one_invoice_with_the_lines(erp: NetSuiteErp, base: 
     assert invoice.status == "overdue"  # due 30 days after 2025-03-31, still open
 
 
+def test_a_repeat_the_adapter_does_not_remember_is_refused_by_netsuite_and_reads_the_invoice(
+    erp: NetSuiteErp, base: str
+) -> None:
+    transaction = _billing(erp)
+    first = erp.post_billing(transaction, key="b3")
+    other = _adapter(base)  # another worker, or this one restarted
+    try:
+        again = other.post_billing(transaction, key="b3")
+    finally:
+        other.close()
+    assert (again.id, again.created) == (first.id, False)
+    assert (_stats(base, "salesOrder")["records"], _stats(base, "invoice")["records"]) == (1, 1)
+    repeat = [(e["method"], e["status"]) for e in _log(base, "/salesOrder/")][-2:]
+    assert repeat == [("PUT", 204), ("POST", 400)]  # the transform was refused, nothing billed
+
+
 def test_invoices_and_payments_since_a_moment(erp: NetSuiteErp, base: str) -> None:
     billed = erp.post_billing(_billing(erp), key="b2")
     payment = {
@@ -269,7 +285,7 @@ def test_every_call_carries_the_correlation_id_and_the_jobs_key(
     finally:
         correlation.set_current(None)
     calls = [e for e in _log(base) if e["headers"].get("x-correlation-id") == "corr-netsuite-1"]
-    assert len(calls) == 4  # find, upsert, transform; then find only
+    assert len(calls) == 3  # upsert, transform; then find only
     assert {e["headers"].get("idempotency-key") for e in calls} == {"job-key-77"}
 
 
