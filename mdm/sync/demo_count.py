@@ -167,19 +167,25 @@ def _explained(hub: HubView) -> set[str]:
     """Deals a dead letter or an open exception accounts for."""
     found = {e.subject for e in hub.exceptions}
     found |= {hub.tx_deal.get(e.subject, "") for e in hub.exceptions}
+    return (found | held_deals(hub)) - {""}
+
+
+def held_deals(hub: HubView) -> set[str]:
+    """The opportunities a dead letter holds up: by its lock key (`deal:<opportunity>`,
+    `billing:<transaction>`) or by the deal or transactions its arguments name."""
+    found: set[str] = set()
     by_deal_id = {str(d.id): opp for opp, d in hub.deals.items()}
     for letter in hub.dead:
-        lock = letter.lock_key or ""
+        lock, args = letter.lock_key or "", letter.args
         if lock.startswith("deal:"):
             found.add(lock.removeprefix("deal:"))
-        if lock.startswith("billing:"):
-            found.add(hub.tx_deal.get(lock.removeprefix("billing:"), ""))
-        if isinstance(letter.args.get("opportunity_id"), str):
-            found.add(letter.args["opportunity_id"])
-        if str(letter.args.get("deal_id")) in by_deal_id:
-            found.add(by_deal_id[str(letter.args["deal_id"])])
-        if isinstance(letter.args.get("transaction_id"), str):
-            found.add(hub.tx_deal.get(letter.args["transaction_id"], ""))
+        transactions = [lock.removeprefix("billing:")] if lock.startswith("billing:") else []
+        transactions += [args["transaction_id"]] if "transaction_id" in args else []
+        transactions += list(args.get("transaction_ids") or [])
+        found |= {hub.tx_deal.get(str(tx), "") for tx in transactions}
+        if isinstance(args.get("opportunity_id"), str):
+            found.add(args["opportunity_id"])
+        found.add(by_deal_id.get(str(args.get("deal_id")), ""))
     return found - {""}
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy import select as table_select
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from mdm.db import session_scope
 from mdm.jobs.models import JobStatus
@@ -24,6 +24,7 @@ from mdm.jobs.replay import ReplayFilter, replay_many
 from mdm.jobs.store import JOB
 from mdm.settings import Settings
 from mdm.sync.config import SyncConfig, load_sync_config
+from mdm.sync.demo_count import held_deals, read_hub
 from mdm.sync.demo_delivery import Delivery
 from mdm.sync.demo_setup import FLOW_KEY_PREFIXES
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
@@ -61,28 +62,22 @@ class Snapshot:
 
 
 def snapshot(engine: Engine) -> Snapshot:
-    """Read deals, posted sums, open flow jobs and dead letters in one unit of work."""
+    """Read deals, posted sums, open flow jobs and dead letters."""
+    hub = read_hub(engine)
     with session_scope(engine) as session:
-        deals = list(session.exec(select(SyncDeal)))
         sums = session.exec(
             select(BillingTransaction.deal_id, func.sum(BillingTransaction.amount_cents))
             .where(col(BillingTransaction.state) != BillingState.PENDING)
             .group_by(col(BillingTransaction.deal_id))
         ).all()
-        connection = session.connection()
-        open_tasks = connection.execute(
+        open_tasks = session.connection().execute(
             table_select(JOB.c.task).where(
                 JOB.c.status.in_([JobStatus.TODO, JobStatus.DOING]), FLOW_JOBS
             )
-        ).scalars()
-        dead = connection.execute(
-            table_select(JOB.c.lock_key).where(JOB.c.status == JobStatus.DEAD, FLOW_JOBS)
-        ).scalars()
-        locks = list(dead)
-        held = _dead_deals(session, [lock for lock in locks if lock], deals)
-        tasks = list(open_tasks)
+        )
+        tasks = list(open_tasks.scalars())
     posted = {deal: int(total or 0) for deal, total in sums}
-    return Snapshot(deals, posted, tasks, len(locks), held)
+    return Snapshot(list(hub.deals.values()), posted, tasks, len(hub.dead), held_deals(hub))
 
 
 def look(engine: Engine, settings: Settings, delivery: Delivery) -> Progress:
@@ -109,19 +104,6 @@ def look(engine: Engine, settings: Settings, delivery: Delivery) -> Progress:
     )
     done = not busy and unseen == 0 and not unsettled and not unbilled
     return Progress(done, busy, unseen == 0, (*progress, len(delivery.delivered)), summary)
-
-
-def _dead_deals(session: Session, locks: list[str], deals: list[SyncDeal]) -> set[str]:
-    """The opportunities whose deal or billing transaction has a dead letter."""
-    found = {lock.removeprefix("deal:") for lock in locks if lock.startswith("deal:")}
-    billing = [lock.removeprefix("billing:") for lock in locks if lock.startswith("billing:")]
-    if billing:
-        by_id = {d.id: d.opportunity_id for d in deals}
-        owners = session.exec(
-            select(BillingTransaction.deal_id).where(col(BillingTransaction.id).in_(billing))
-        )
-        found |= {by_id[owner] for owner in owners if owner in by_id}
-    return found
 
 
 def _billed(delivery: Delivery, config: SyncConfig, deal: SyncDeal, posted_cents: int) -> bool:
