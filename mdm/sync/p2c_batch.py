@@ -7,8 +7,9 @@ write-back in one unit of work. What a batch saves is the queue's and the databa
 transaction: one claim, one read, one commit and one acknowledgement per batch.
 
 - A transaction with its own `p2c.post` job is left to that job (never two posters at once).
-- A transaction the ERP refuses is handed to its own `p2c.post` job in that same unit of work,
-  which dead-letters it alone with its reason; the others go on.
+- A transaction the ERP refuses (or that fails in any way but a transient one) is handed to its
+  own `p2c.post` job in that same unit of work, which retries or dead-letters it alone, with its
+  reason; the others go on.
 - A transient failure (timeout, 429, 5xx) stops the batch: what was posted is recorded, and
   the batch is retried after the backoff (or the server's `Retry-After`). Its last attempt
   hands every transaction left to its own job instead of giving up on them.
@@ -28,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
-from mdm.connectors.errors import RemoteError, TransientRemoteError
+from mdm.connectors.errors import TransientRemoteError
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.context import JobContext
@@ -89,7 +90,7 @@ def _pending(
     """The batch's transactions still pending, with their deals, less those with their own job."""
     own_keys = {f"p2c:post:{tx_id}": tx_id for tx_id in transaction_ids}
     taken = session.connection().execute(
-        select(store.JOB.c.idempotency_key).where(store.JOB.c.idempotency_key.in_(own_keys))
+        select(store.JOB.c.idempotency_key).where(store.JOB.c.idempotency_key.in_(list(own_keys)))
     )
     skip = {own_keys[key] for (key,) in taken}
     query = (
@@ -124,8 +125,8 @@ def _post_all(
                 else:
                     outcome.stopped_by = error
                 return
-            except RemoteError as error:
-                log.warning("batch hands a refused posting to its own job: %s", error)
+            except Exception as error:  # refused, or unforeseen: this one alone, not the rest
+                log.warning("batch hands a posting to its own job: %s", error)
                 outcome.handed_off.append(tx.id)
                 continue
             outcome.invoices[tx.id] = ref.id
