@@ -30,8 +30,12 @@ from mdm.sync.validation import FLOW, DealTerms, Problem, problems
 from mdm.sync.xrefs import contract_of_opportunity, customer_of_account, ids_in
 
 DEAL_WON, ERP_CUSTOMER = "q2p.deal_won", "q2p.erp_customer"
-PSA_PROJECT, LINK = "q2p.psa_project", "q2p.link"
+PSA_CUSTOMER, PSA_PROJECT, LINK = "q2p.psa_customer", "q2p.psa_project", "q2p.link"
 LOCK = "deal:{opportunity_id}"
+# The PSA has no upsert: finding or creating a customer is a lookup then a create, so two deals
+# of one new customer must not run it at once. The queue's lock key serialises them per golden
+# customer (the second finds what the first made), without holding a database lock over a call.
+PSA_CUSTOMER_LOCK = "psa-customer:{golden_customer_id}"
 # Remote systems throttle and fail for minutes at a time; a step keeps trying for about an hour.
 RETRY = RetryStrategy(max_attempts=10, base_delay_s=1.0, max_delay_s=600.0)
 
@@ -50,6 +54,8 @@ def step_job(task_name: str, deal: SyncDeal) -> NewJob:
 
 def _job(task: Task, deal: SyncDeal) -> NewJob:
     args = {"opportunity_id": deal.opportunity_id}
+    if task.name == PSA_CUSTOMER:
+        args["golden_customer_id"] = _golden(deal)
     job = new_job(task, args, idempotency_key=step_key(task.name, deal.opportunity_id))
     return dataclasses.replace(job, correlation_id=deal.correlation_id or job.correlation_id)
 
@@ -133,27 +139,44 @@ def erp_customer(context: JobContext, opportunity_id: str) -> None:
         if not _require(deal, DealState.VALIDATED):
             return
         deal.erp_customer_id, deal.erp_project_id = customer_id, job.id
+        _advance(session, deal, DealState.ERP_CUSTOMER, utcnow(), PSA_CUSTOMER)
+
+
+@registry.task(name=PSA_CUSTOMER, retry=RETRY, lock=PSA_CUSTOMER_LOCK)
+def psa_customer(context: JobContext, opportunity_id: str, golden_customer_id: str) -> None:
+    """The PSA's own id for the customer: the hub's xref, else found or created by golden id."""
+    psa = systems.psa(context)
+    with session_scope(context.engine) as session:
+        deal = load_deal(session, opportunity_id)
+        if not _require(deal, DealState.ERP_CUSTOMER) or deal.psa_customer_id is not None:
+            return
+        plan = _plan(session, deal, "psa")
+    found = plan.known or psa.ensure_customer(plan.spec, key=context.idempotency_key).id
+    with session_scope(context.engine, write=True) as session:
+        deal = load_deal(session, opportunity_id)
+        if not _require(deal, DealState.ERP_CUSTOMER) or deal.psa_customer_id is not None:
+            return
+        deal.psa_customer_id = found
         _advance(session, deal, DealState.ERP_CUSTOMER, utcnow(), PSA_PROJECT)
 
 
 @registry.task(name=PSA_PROJECT, retry=RETRY, lock=LOCK)
 def psa_project(context: JobContext, opportunity_id: str) -> None:
-    """Create (or update) the PSA project shell under the PSA's own id for the customer."""
+    """Create (or update) the PSA project shell under the PSA's customer id found before."""
     key = context.idempotency_key
     psa = systems.psa(context)
     with session_scope(context.engine) as session:
         deal = load_deal(session, opportunity_id)
-        if not _require(deal, DealState.ERP_CUSTOMER):
+        if not _require(deal, DealState.ERP_CUSTOMER) or deal.psa_customer_id is None:
             return
         plan = _plan(session, deal, "psa")
-    customer_id = plan.known or psa.ensure_customer(plan.spec, key=f"{key}:customer").id
-    project = dataclasses.replace(plan.project, customer_ref=customer_id)
+    project = dataclasses.replace(plan.project, customer_ref=deal.psa_customer_id)
     made = psa.upsert_project(project, key=f"{key}:project")
     with session_scope(context.engine, write=True) as session:
         deal = load_deal(session, opportunity_id)
         if not _require(deal, DealState.ERP_CUSTOMER):
             return
-        deal.psa_customer_id, deal.psa_project_id = customer_id, made.id
+        deal.psa_project_id = made.id
         _advance(session, deal, DealState.PROJECT, utcnow(), LINK)
 
 

@@ -32,8 +32,9 @@ from tests.support.crash_workers import mdm_command, worker_env, worker_log
 
 # Crashing workers per wave, waves, and clean workers: PostgreSQL takes four at once; SQLite's
 # writers queue on one lock, so two at a time there (two waves cover the same four steps).
-PLAN = {"postgresql": (4, 1, 2), "sqlite": (2, 2, 2)}
-CRASH_QUEUES = tuple(f"crash-{n}" for n in range(4))
+# Per backend: crashing workers at once (a wave), and clean workers for the drain.
+PLAN = {"postgresql": (4, 2), "sqlite": (2, 2)}
+CRASH_QUEUES = tuple(f"crash-{n}" for n in range(6))
 # A worker dies or drains within seconds; this only guards against a hang.
 WAIT_SECONDS = 90
 KANTATA = "/api/v1"
@@ -97,16 +98,15 @@ class FlowWorkers:
 
     def crash(self, backend: str, hook: str, queues: Sequence[str]) -> None:
         """On each crash queue, a worker takes its one job and dies by SIGKILL at `hook`."""
-        per_wave, waves, _ = PLAN[backend]
-        assert per_wave * waves == len(queues)
-        for wave in range(waves):
-            for queue in queues[wave * per_wave : (wave + 1) * per_wave]:
+        per_wave = PLAN[backend][0]
+        for start in range(0, len(queues), per_wave):
+            for queue in queues[start : start + per_wave]:
                 self.start(f"{hook}-{queue}", [queue], crash_at=hook)
             self.wait(-signal.SIGKILL)
 
     def drain(self, backend: str) -> None:
         """Clean burst workers on every queue, at once, until no job is left."""
-        for n in range(PLAN[backend][2]):
+        for n in range(PLAN[backend][1]):
             self.start(f"clean-{n}", ["default", *CRASH_QUEUES])
         self.wait(0)
 

@@ -53,7 +53,7 @@ from tests.support.flow_crash import (
 
 __all__ = ["sync_settings", "systems"]  # the fixtures, used by name
 
-Q2P_STEPS = (q2p.DEAL_WON, q2p.ERP_CUSTOMER, q2p.PSA_PROJECT, q2p.LINK)
+Q2P_STEPS = (q2p.DEAL_WON, q2p.ERP_CUSTOMER, q2p.PSA_CUSTOMER, q2p.PSA_PROJECT, q2p.LINK)
 P2C_STEPS = (p2c.COLLECT, p2c.POST, p2c.WRITEBACK, p2c_cash.INVOICES)
 
 
@@ -80,15 +80,16 @@ def _assert_every_job_succeeded(engine: Engine) -> None:
 def _stage_won_deals(
     engine: Engine, settings: Settings, systems: Systems, world: World
 ) -> list[str]:
-    """Four won deals, the n-th brought through the flow's first n steps (its step n pending).
+    """Five won deals, the n-th brought through the flow's first n steps (its step n pending).
 
-    Two new Acme deals (the flow creates Acme's ERP and PSA customers) and two of Bergmann's
+    Three new Acme deals (the flow creates Acme's ERP and PSA customers) and two of Bergmann's
     (the hub knows its customers there), one of them fixed fee under a golden contract."""
     specs = [
         (world.acme, "Acme - Data Platform", {}),
         (world.bergmann, "Bergmann - Treasury", {"billing": "fixed_fee"}),
         (world.acme, "Acme - Support", {}),
         (world.bergmann, "Bergmann - Audit", {}),
+        (world.acme, "Acme - Migration", {}),
     ]
     opportunities: list[str] = []
     for done in range(len(Q2P_STEPS) - 1, -1, -1):  # the deal furthest along first

@@ -94,9 +94,13 @@ def test_every_job_of_a_deal_carries_the_deals_correlation_id(
     assert by_deal == {o: {found[o].correlation_id} for o in (first, second)}
     steps = sorted(j.idempotency_key for j in _jobs(engine) if j.args["opportunity_id"] == first)
     assert steps == sorted(
-        f"q2p:{s}:{first}" for s in ("deal_won", "erp_customer", "link", "psa_project")
+        f"q2p:{s}:{first}"
+        for s in ("deal_won", "erp_customer", "link", "psa_customer", "psa_project")
     )
-    assert all(j.lock_key == f"deal:{j.args['opportunity_id']}" for j in _jobs(engine))
+    for job in _jobs(engine):
+        golden = job.args.get("golden_customer_id")
+        expected = f"psa-customer:{golden}" if golden else f"deal:{job.args['opportunity_id']}"
+        assert job.lock_key == expected
 
 
 def test_a_deal_seen_again_by_the_poller_is_a_no_op(
