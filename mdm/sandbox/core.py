@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -77,6 +78,22 @@ class Credentials:
         """Expire every issued token (the adapter must fetch a new one)."""
         with self._lock:
             self._issued.clear()
+
+
+async def issue_token(
+    request: Request, sandbox: Sandbox, *, refused_status: int = 401
+) -> str | JSONResponse:
+    """OAuth2 client credentials from a form-encoded body: a new token, or the refusal to send
+    (400 for another grant type; `refused_status` for unknown credentials)."""
+    form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+    if form.get("grant_type") != "client_credentials":
+        body = {"error": "unsupported_grant_type", "error_description": "grant type not supported"}
+        return JSONResponse(body, status_code=400)
+    issued = sandbox.credentials.issue(form.get("client_id", ""), form.get("client_secret", ""))
+    if issued is None:
+        body = {"error": "invalid_client", "error_description": "invalid client credentials"}
+        return JSONResponse(body, status_code=refused_status)
+    return issued
 
 
 @dataclass

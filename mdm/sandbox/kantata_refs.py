@@ -12,12 +12,11 @@ the same step as the record, so a create and its reference are never half done [
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from mdm.sandbox.core import Sandbox, SandboxDep
+from mdm.sandbox.core import Sandbox, SandboxDep, issue_token
 from mdm.sandbox.kantata_envelope import KantataError, envelope, paging
 from mdm.sandbox.kantata_resources import BY_SUBJECT
 from mdm.sandbox.records import StoredRecord
@@ -161,12 +160,9 @@ def _event(event: dict[str, Any]) -> dict[str, Any]:
 @router.post("/oauth/token")
 async def token(request: Request, sandbox: SandboxDep) -> JSONResponse:
     """OAuth2 client credentials: form-encoded id and secret give a bearer token."""
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
-    if form.get("grant_type") != "client_credentials":
-        return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-    issued = sandbox.credentials.issue(form.get("client_id", ""), form.get("client_secret", ""))
-    if issued is None:
-        return JSONResponse({"error": "invalid_client"}, status_code=401)
+    issued = await issue_token(request, sandbox)
+    if isinstance(issued, JSONResponse):
+        return issued
     return JSONResponse({"access_token": issued, "token_type": "bearer", "expires_in": 7200})
 
 

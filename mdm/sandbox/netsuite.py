@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mdm.sandbox.core import ADMIN_PREFIX, Sandbox, SandboxDep, create_sandbox_app, header_map
+from mdm.sandbox.core import (
+    ADMIN_PREFIX,
+    Sandbox,
+    SandboxDep,
+    create_sandbox_app,
+    header_map,
+    issue_token,
+)
 from mdm.sandbox.netsuite_http import AsyncJobs, envelope, error_answer, throttle_answer
 from mdm.sandbox.netsuite_records import new_store
 from mdm.sandbox.netsuite_routes import router as record_router
@@ -58,12 +64,9 @@ system_router = APIRouter()
 @system_router.post(TOKEN_PATH)
 async def token(request: Request, sandbox: SandboxDep) -> Response:
     """OAuth2 client credentials: a bearer token for a known client."""
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
-    if form.get("grant_type") != "client_credentials":
-        return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-    issued = sandbox.credentials.issue(form.get("client_id", ""), form.get("client_secret", ""))
-    if issued is None:
-        return JSONResponse({"error": "invalid_client"}, status_code=401)
+    issued = await issue_token(request, sandbox)
+    if isinstance(issued, JSONResponse):
+        return issued
     return JSONResponse(
         {"access_token": issued, "token_type": "Bearer", "expires_in": TOKEN_SECONDS}
     )

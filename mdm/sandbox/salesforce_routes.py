@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from mdm.sandbox.core import Sandbox, SandboxDep
+from mdm.sandbox.core import Sandbox, SandboxDep, issue_token
 from mdm.sandbox.faults import FaultKind
 from mdm.sandbox.records import StoredRecord
 from mdm.sandbox.salesforce_records import (
@@ -49,17 +48,9 @@ async def json_body(request: Request) -> Any:
 @router.post(TOKEN_PATH)
 async def token(request: Request, sandbox: SandboxDep) -> JSONResponse:
     """OAuth2 client credentials flow."""
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
-    if form.get("grant_type") != "client_credentials":
-        answer = {
-            "error": "unsupported_grant_type",
-            "error_description": "grant type not supported",
-        }
-        return JSONResponse(answer, status_code=400)
-    issued = sandbox.credentials.issue(form.get("client_id", ""), form.get("client_secret", ""))
-    if issued is None:
-        answer = {"error": "invalid_client", "error_description": "invalid client credentials"}
-        return JSONResponse(answer, status_code=400)
+    issued = await issue_token(request, sandbox, refused_status=400)
+    if isinstance(issued, JSONResponse):
+        return issued
     instance = str(request.base_url).rstrip("/")
     return JSONResponse(
         {
