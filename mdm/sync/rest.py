@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BeforeValidator
 
 from mdm.api.deps import SessionDep, SettingsDep
 from mdm.api.openapi import error_response, error_responses
@@ -47,6 +47,14 @@ def get_trace(correlation_id: TraceKey, session: SessionDep, principal: Principa
     return TraceOut.of(trace(session, correlation_id), principal)
 
 
+def _date_time_text(value: object) -> object:
+    # Pydantic reads a bare number as Unix seconds; the documented contract is an ISO 8601
+    # date-time, so a number is refused (422) rather than taken as a time in 1970.
+    if isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        raise ValueError("since is an ISO 8601 date-time with its offset, e.g. 2026-01-01T00:00Z")
+    return value
+
+
 @router.get(
     "/reconciliation",
     response_model=ReconciliationOut,
@@ -59,6 +67,7 @@ def get_reconciliation(
     principal: PrincipalDep,
     since: Annotated[
         AwareDatetime | None,
+        BeforeValidator(_date_time_text),
         Query(description="Start of the window (default: 30 days ago); balances are not windowed"),
     ] = None,
 ) -> ReconciliationOut:
