@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import Engine, update
 
 from mdm.db import session_scope
@@ -28,15 +27,13 @@ from mdm.jobs.runtime import worker_config
 from mdm.jobs.tasks import TaskRegistry, registry
 from mdm.jobs.worker import Worker
 from mdm.settings import Settings
-from tests.support.crash_workers import mdm_command, worker_env, worker_log
+from tests.support.crash_workers import mdm_command, worker_env
+from tests.support.worker_processes import WorkerProcesses
 
-# Crashing workers per wave, waves, and clean workers: PostgreSQL takes four at once; SQLite's
-# writers queue on one lock, so two at a time there (two waves cover the same four steps).
-# Per backend: crashing workers at once (a wave), and clean workers for the drain.
+# Per backend: crashing workers at once (a wave; as many waves as staged steps need), and clean
+# workers for the drain. PostgreSQL takes four at once; SQLite's writers queue on one lock.
 PLAN = {"postgresql": (4, 2), "sqlite": (2, 2)}
 CRASH_QUEUES = tuple(f"crash-{n}" for n in range(6))
-# A worker dies or drains within seconds; this only guards against a hang.
-WAIT_SECONDS = 90
 KANTATA = "/api/v1"
 AUTH = {"Authorization": "Bearer sandbox-token"}
 
@@ -57,14 +54,12 @@ def flow_env(database_url: str, urls: dict[str, str], crash_at: str | None) -> d
     return env
 
 
-class FlowWorkers:
+class FlowWorkers(WorkerProcesses):
     """`mdm worker --burst` processes this test started, each stopped by its pid on failure."""
 
     def __init__(self, database_url: str, urls: dict[str, str], workdir: Path) -> None:
-        self.database_url = database_url
+        super().__init__(database_url, workdir)
         self.urls = urls
-        self.workdir = workdir
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, queues: Sequence[str], crash_at: str | None = None) -> None:
         """Start one burst worker on `queues`; its output goes to `<workdir>/<name>.log`."""
@@ -77,24 +72,6 @@ class FlowWorkers:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-
-    def wait(self, expected: int) -> None:
-        """Wait for every running worker to exit with `expected` (-9: killed by SIGKILL)."""
-        for name, process in list(self.running.items()):
-            try:
-                code = process.wait(timeout=WAIT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                pytest.fail(f"worker {name} still running:\n{worker_log(self.workdir, name)}")
-            del self.running[name]
-            assert code == expected, f"{name} exited {code}:\n{worker_log(self.workdir, name)}"
-
-    def stop_all(self) -> None:
-        """Kill whatever is still running (only after a failed test)."""
-        for process in self.running.values():
-            process.kill()
-            process.wait()
 
     def crash(self, backend: str, hook: str, queues: Sequence[str]) -> None:
         """On each crash queue, a worker takes its one job and dies by SIGKILL at `hook`."""

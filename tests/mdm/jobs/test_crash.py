@@ -9,7 +9,6 @@ each job's record exactly once, even where the killed pass had already delivered
 from __future__ import annotations
 
 import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,27 +23,20 @@ from tests.support.crash_workers import (
     enqueue_sink_jobs,
     queue_state,
     start_worker,
-    worker_log,
 )
 from tests.support.sink_store import POISON_ATTEMPTS, create_sink, read_sink
+from tests.support.worker_processes import WorkerProcesses
 
 KEYS = ("k0", "k1", "k2", "k3", "k4")
 PER_KEY = 3
 # Processes at once per backend: (crashing, clean).
 WORKERS = {"postgresql": (4, 2), "sqlite": (2, 1)}
-# A worker waits for stranded leases (2 s) at most a few times; this is only a hang guard.
-WAIT_SECONDS = 90
 # The effect had reached the sink before the worker died at these steps.
 AFTER_EFFECT = ("after_effect", "during_ack")
 
 
-class Workers:
-    """Worker processes this test started, each stopped (by its pid) if the test fails."""
-
-    def __init__(self, database_url: str, workdir: Path) -> None:
-        self.database_url = database_url
-        self.workdir = workdir
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
+class Workers(WorkerProcesses):
+    """Sink workers this test started, each stopped (by its pid) if the test fails."""
 
     def start(self, names: list[str], crash_at: str | None = None) -> None:
         """Start burst workers, all at once."""
@@ -52,24 +44,6 @@ class Workers:
             self.running[name] = start_worker(
                 self.database_url, self.workdir, name, crash_at=crash_at
             )
-
-    def wait(self, expected: int) -> None:
-        """Wait for every running worker to exit with `expected` (-9: killed by SIGKILL)."""
-        for name, process in list(self.running.items()):
-            try:
-                code = process.wait(timeout=WAIT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                pytest.fail(f"worker {name} still running:\n{worker_log(self.workdir, name)}")
-            del self.running[name]
-            assert code == expected, f"{name} exited {code}:\n{worker_log(self.workdir, name)}"
-
-    def stop_all(self) -> None:
-        """Kill whatever is still running (only after a failed test)."""
-        for process in self.running.values():
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
