@@ -336,7 +336,12 @@ def test_a_job_retried_by_the_queue_after_commit_then_timeout_leaves_one_workspa
     assert (row.status, row.attempts) == (JobStatus.SUCCEEDED, 2)
     stats = _stats(base, "workspaces")
     assert (stats["records"], stats["duplicates"]) == (1, {})
-    # The hung POST is logged once its answer is sent; the retry's lookup and update are here.
+    # One create (the POST whose answer was lost), then the retry's lookup found it and updated
+    # it. The hung POST is logged only once its late answer is sent: neither order nor its
+    # presence is certain here; the sandbox's count above is the proof of one record.
     calls = [e for e in _log(base) if "workspace" in e["path"] or "references" in e["path"]]
-    retry = [e for e in calls if e["headers"].get("idempotency-key") == row.idempotency_key]
-    assert [e["method"] for e in retry][-2:] == ["GET", "PUT"]
+    retry = [
+        e["method"] for e in calls if e["headers"].get("idempotency-key") == row.idempotency_key
+    ]
+    assert retry.count("POST") <= 1  # the lost create, if its late answer is logged yet
+    assert "PUT" in retry
