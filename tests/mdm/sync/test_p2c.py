@@ -33,7 +33,7 @@ AUTH = {"Authorization": "Bearer sandbox-token"}
 KANTATA = "/api/v1"
 NETSUITE = "/services/rest/record/v1"
 SALESFORCE = "/services/data/v61.0"
-TIMEOUT = 0.5
+TIMEOUT = 1.0  # the ERP adapter gives up on a hang after this; generous for noisy machines
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ API = "/services/data/v61.0"
 AUTH = {"Authorization": "Bearer sandbox-token"}
 TOKEN = "/services/oauth2/token"
 TIMEOUT = 5.0
-SHORT_TIMEOUT = 0.5  # for commit_then_timeout, whose answer hangs HANG seconds
-HANG = 1.0
+SHORT_TIMEOUT = 1.0  # for commit_then_timeout, whose answer hangs HANG seconds
+HANG = 3.0
 INVOICES = f"{API}/sobjects/Invoice_Status__c"
 COLLECTIONS = f"{API}/composite/sobjects/Invoice_Status__c"
 
