@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     sync_enabled: bool = False
     # How often a poller asks its system for changes.
     sync_poll_seconds: float = Field(default=2.0, gt=0)
+    # How long a CRM write-back waits for more changes of its account before it runs: the
+    # postings of a billing run reach the CRM in one job per account, not one per invoice.
+    sync_writeback_window_seconds: float = Field(default=5.0, ge=0)
     sandbox_base_port: int = Field(default=8101, ge=1, le=65533)
 
     @field_validator("database_url")

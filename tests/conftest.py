@@ -94,9 +94,14 @@ def backend_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="session")
 def settings(backend_url: str) -> Settings:
-    """Settings pointing at the session's database (no embedded worker: tests run jobs)."""
+    """Settings pointing at the session's database (no embedded worker: tests run jobs; a CRM
+    write-back runs as soon as it is asked for, so a burst of work ends with it)."""
     return Settings(
-        database_url=backend_url, log_format="text", worker_embedded=False, _env_file=None
+        database_url=backend_url,
+        log_format="text",
+        worker_embedded=False,
+        sync_writeback_window_seconds=0,
+        _env_file=None,
     )
 
 

@@ -27,6 +27,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "mdm.sync.p2c",
     "mdm.sync.p2c_cash",
     "mdm.sync.p2c_batch",
+    "mdm.sync.p2c_writeback",
 )
 
 

@@ -42,6 +42,8 @@ class Tuning:
     poll_seconds: float = 0.05
     # Each poll round reads every linked project: more often would only repeat the reads.
     sync_poll_seconds: float = 2.0
+    # A CRM write-back waits this long for more postings of its account.
+    writeback_window_seconds: float = 1.0
     rate_per_second: float = 1000.0
 
     @property
@@ -65,6 +67,7 @@ def demo_settings(base: Settings, base_port: int, tuning: Tuning) -> Settings:
         "jobs_crash_at": None,
         "sync_enabled": True,
         "sync_poll_seconds": tuning.sync_poll_seconds,
+        "sync_writeback_window_seconds": tuning.writeback_window_seconds,
     }
     for role in ROLES:
         connection = getattr(base, role).model_copy(

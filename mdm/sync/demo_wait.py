@@ -28,8 +28,8 @@ from mdm.sync.demo_count import held_deals, read_hub
 from mdm.sync.demo_delivery import Delivery
 from mdm.sync.demo_setup import FLOW_KEY_PREFIXES
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
-from mdm.sync.p2c import COLLECT, WRITEBACK
 from mdm.sync.p2c_cash import INVOICES
+from mdm.sync.p2c_jobs import COLLECT, WRITEBACK
 
 # The pollers enqueue these every round whether or not there is work: not a sign of progress.
 # Invoice-status write-backs to the CRM follow a posting; they show cash, not what is billed,

@@ -82,6 +82,7 @@ def worker_environment(settings: Settings) -> dict[str, str]:
         "MDM_SANDBOX_HOST": settings.sandbox_host,
         "MDM_SANDBOX_BASE_PORT": str(settings.sandbox_base_port),
         "MDM_SYNC_POLL_SECONDS": str(settings.sync_poll_seconds),
+        "MDM_SYNC_WRITEBACK_WINDOW_SECONDS": str(settings.sync_writeback_window_seconds),
         "MDM_JOBS_BACKOFF_SCALE": str(settings.jobs_backoff_scale),
         "MDM_JOBS_LEASE_SECONDS": str(settings.jobs_lease_seconds),
         "MDM_JOBS_POLL_SECONDS": str(settings.jobs_poll_seconds),

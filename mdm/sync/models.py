@@ -10,10 +10,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from mdm.clock import utcnow
+
+_CRM_DUE = text("revision > crm_revision")
 
 
 def _when(nullable: bool = False) -> Any:
@@ -80,7 +82,16 @@ class BillingTransaction(SQLModel, table=True):
     """
 
     __tablename__ = "billing_transaction"
-    __table_args__ = (Index("ix_billing_transaction_deal_id", "deal_id"),)
+    __table_args__ = (
+        Index("ix_billing_transaction_deal_id", "deal_id"),
+        # Transactions with a change the CRM has not been told of (the write-backs' repair).
+        Index(
+            "ix_billing_transaction_crm_due",
+            "deal_id",
+            postgresql_where=_CRM_DUE,
+            sqlite_where=_CRM_DUE,
+        ),
+    )
 
     id: str = Field(sa_column=Column(String(64), primary_key=True))
     deal_id: int = Field(sa_column=Column(Integer, nullable=False))
@@ -101,6 +112,12 @@ class BillingTransaction(SQLModel, table=True):
     created_at: datetime = _when()
     posted_at: datetime | None = _when(nullable=True)
     paid_at: datetime | None = _when(nullable=True)
+    # Bumped by each change the CRM shows (posted, invoice number, paid); `crm_revision` is the
+    # one the CRM was last written at (`mdm/sync/p2c_jobs.py`).
+    revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    crm_revision: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
 
 
 class SyncException(SQLModel, table=True):

@@ -1,16 +1,17 @@
 """Project-to-cash: collect billable work from the PSA, post billing transactions to the ERP.
 
-Each step is an idempotent job. `p2c.collect` (lock `deal:<opportunity id>`, so one collection
-per deal at a time) reads the PSA and inserts the new transactions the billing rules call for,
-with a `p2c.post` job each, in one unit of work: a crash leaves both or neither. `p2c.post`
-(lock `billing:<transaction id>`) posts one transaction under its id as the ERP external id, so
-a retry after a lost answer finds the invoice instead of billing twice, then records the
-invoice and asks for the CRM write-back in one unit of work.
+Each step is an idempotent job (`p2c_jobs.py` builds them). `p2c.collect` (lock
+`deal:<opportunity id>`, so one collection per deal at a time) reads the PSA and inserts the
+new transactions the billing rules call for, with the `p2c.post_batch` jobs that post them
+(`p2c_batch.py`), in one unit of work: a crash leaves both or neither. A batch hands a
+transaction it cannot post to its own `p2c.post` job (lock `billing:<transaction id>`). Either
+posts under the transaction id as the ERP external id, so a retry after a lost answer finds the
+invoice instead of billing twice, then records the invoice and asks for the CRM write-back in
+one unit of work.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from mdm.connectors import ports
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.context import JobContext
-from mdm.jobs.tasks import PermanentError, RetryStrategy, Task, registry
+from mdm.jobs.tasks import PermanentError, registry
 from mdm.sync import systems
 from mdm.sync.billing import (
     KIND_TIME,
@@ -35,40 +36,7 @@ from mdm.sync.billing import (
 )
 from mdm.sync.config import load_sync_config
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
-
-COLLECT = "p2c.collect"
-POST = "p2c.post"
-WRITEBACK = "p2c.writeback"
-# Remote systems fail for minutes at a time; the compressed clock keeps a demo's waits short.
-FLOW_RETRY = RetryStrategy(max_attempts=10, base_delay_s=1.0, max_delay_s=300.0)
-
-
-def task(name: str) -> Task:
-    """A registered project-to-cash task."""
-    found = registry.get(name)
-    assert found is not None, f"{name} is not registered"
-    return found
-
-
-def collect_job(deal: SyncDeal, round_: str) -> store.NewJob:
-    """The collection of one deal in one poll round, under the deal's correlation id."""
-    args = {"deal_id": deal.id, "opportunity_id": deal.opportunity_id, "poll_round": round_}
-    job = store.new_job(task(COLLECT), args, idempotency_key=f"p2c:collect:{deal.id}:{round_}")
-    return replace(job, correlation_id=deal.correlation_id or job.correlation_id)
-
-
-def post_job(tx: BillingTransaction) -> store.NewJob:
-    """Posting one transaction to the ERP."""
-    job = store.new_job(task(POST), {"transaction_id": tx.id}, idempotency_key=f"p2c:post:{tx.id}")
-    return replace(job, correlation_id=tx.correlation_id or job.correlation_id)
-
-
-def writeback_job(deal: SyncDeal, tx: BillingTransaction, event: str) -> store.NewJob:
-    """Writing one transaction's invoice and its account's summary back to the CRM."""
-    args = {"deal_id": deal.id, "account_id": deal.account_id, "transaction_id": tx.id}
-    key = f"p2c:writeback:{deal.id}:{tx.id}:{event}"
-    job = store.new_job(task(WRITEBACK), args, idempotency_key=key)
-    return replace(job, correlation_id=tx.correlation_id or job.correlation_id)
+from mdm.sync.p2c_jobs import COLLECT, FLOW_RETRY, POST, posting_jobs, request_writeback
 
 
 def is_billable(deal: SyncDeal) -> bool:
@@ -114,7 +82,7 @@ def collect(context: JobContext, deal_id: int, opportunity_id: str, poll_round: 
         ]
         session.add_all(rows)
         session.flush()
-        store.enqueue(session, [post_job(row) for row in rows], utcnow())
+        store.enqueue(session, posting_jobs(rows), utcnow())
 
 
 def read_work(psa: ports.PsaPort, deal: SyncDeal) -> Work:
@@ -185,11 +153,16 @@ def post(context: JobContext, transaction_id: str) -> None:
     if tx.state != BillingState.PENDING:
         return  # posted by an earlier attempt whose acknowledgement was lost
     ref = systems.erp(context).post_billing(port_transaction(tx, deal), key=context.idempotency_key)
-    record_posting(context.engine, tx.id, ref.id)
+    record_posting(context.engine, tx.id, ref.id, writeback_window(context))
 
 
-def record_posting(engine: Engine, transaction_id: str, invoice_id: str) -> None:
-    """Store the ERP invoice on the transaction and enqueue its write-back, together."""
+def writeback_window(context: JobContext) -> timedelta:
+    """How long a new CRM write-back waits for more changes of its account."""
+    return timedelta(seconds=systems.settings_of(context).sync_writeback_window_seconds)
+
+
+def record_posting(engine: Engine, transaction_id: str, invoice_id: str, window: timedelta) -> None:
+    """Store the ERP invoice on the transaction and ask for its write-back, together."""
     now = utcnow()
     with session_scope(engine, write=True) as session:
         tx = session.get(BillingTransaction, transaction_id)
@@ -199,9 +172,7 @@ def record_posting(engine: Engine, transaction_id: str, invoice_id: str) -> None
         deal = session.get(SyncDeal, tx.deal_id)
         assert deal is not None
         tx.state, tx.erp_invoice_id, tx.posted_at = BillingState.POSTED, invoice_id, now
-        session.add(tx)
-        session.flush()
-        store.enqueue(session, [writeback_job(deal, tx, "posted")], now)
+        request_writeback(session, deal, tx, now, window)
 
 
 def due_date(tx: BillingTransaction, terms_days: int) -> date:

@@ -2,7 +2,7 @@
 
 `p2c.post_batch` posts each pending transaction of its list with the adapter call `p2c.post`
 makes, under the same key (`p2c:post:<id>`), so the ERP side is the same: one invoice per
-transaction id, found again by any retry. Then it records every invoice and enqueues every
+transaction id, found again by any retry. Then it records every invoice and asks for its
 write-back in one unit of work. What a batch saves is the queue's and the database's cost per
 transaction: one claim, one read, one commit and one acknowledgement per batch.
 
@@ -19,10 +19,9 @@ transaction: one claim, one read, one commit and one acknowledgement per batch.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -36,26 +35,10 @@ from mdm.jobs.context import JobContext
 from mdm.jobs.tasks import RetryableError, registry
 from mdm.sync import systems
 from mdm.sync.models import BillingState, BillingTransaction, SyncDeal
-from mdm.sync.p2c import FLOW_RETRY, port_transaction, post_job, task, writeback_job
+from mdm.sync.p2c import port_transaction, writeback_window
+from mdm.sync.p2c_jobs import FLOW_RETRY, POST_BATCH, post_job, request_writeback
 
-POST_BATCH = "p2c.post_batch"
-BATCH_SIZE = 50
 log = logging.getLogger("mdm.sync.p2c")
-
-
-def post_batch_jobs(transaction_ids: Sequence[str], size: int = BATCH_SIZE) -> list[store.NewJob]:
-    """Jobs posting these transactions, `size` to a job, in the order given."""
-    ids = list(transaction_ids)
-    return [post_batch_job(ids[start : start + size]) for start in range(0, len(ids), size)]
-
-
-def post_batch_job(transaction_ids: Sequence[str]) -> store.NewJob:
-    """One batch; its key is a digest of its ids, so the same batch is enqueued once."""
-    digest = hashlib.sha256("\n".join(transaction_ids).encode()).hexdigest()[:32]
-    key = f"p2c:post_batch:{digest}"
-    return store.new_job(
-        task(POST_BATCH), {"transaction_ids": list(transaction_ids)}, idempotency_key=key
-    )
 
 
 @dataclass
@@ -78,7 +61,7 @@ def post_batch(context: JobContext, transaction_ids: list[str]) -> None:
         _post_all(context, pending, last_attempt, outcome)
     finally:
         # Even when something unforeseen stops the batch, what it posted is kept.
-        record_batch(context.engine, outcome)
+        record_batch(context.engine, outcome, writeback_window(context))
     if outcome.stopped_by is not None:
         error = outcome.stopped_by
         raise RetryableError(f"batch stopped: {error}", retry_after=error.retry_after)
@@ -134,8 +117,8 @@ def _post_all(
         correlation.set_current(batch_correlation)
 
 
-def record_batch(engine: Engine, outcome: Outcome) -> None:
-    """Store the invoices, enqueue their write-backs and the hand-offs, in one unit of work."""
+def record_batch(engine: Engine, outcome: Outcome, window: timedelta) -> None:
+    """Store the invoices, ask for their write-backs, enqueue the hand-offs: one unit of work."""
     ids = [*outcome.invoices, *outcome.handed_off]
     if not ids:
         return
@@ -148,7 +131,7 @@ def record_batch(engine: Engine, outcome: Outcome) -> None:
             .with_for_update(of=BillingTransaction)
         )
         jobs: list[store.NewJob] = []
-        for tx, deal in session.exec(query):
+        for tx, deal in list(session.exec(query)):
             if tx.state != BillingState.PENDING:
                 continue  # recorded meanwhile by another poster
             if tx.id in outcome.invoices:
@@ -157,8 +140,7 @@ def record_batch(engine: Engine, outcome: Outcome) -> None:
                     outcome.invoices[tx.id],
                     now,
                 )
-                session.add(tx)
-                jobs.append(writeback_job(deal, tx, "posted"))
+                request_writeback(session, deal, tx, now, window)
             else:
                 jobs.append(post_job(tx))
         session.flush()

@@ -2,13 +2,15 @@
 
 Run on demand (never in `make test`):
 `.venv/bin/python -m tests.benchmarks.sync_billing [--transactions N] [--workers W]
-[--deals D] [--backend postgresql|sqlite] [--prefetch P] [--batch B]`.
+[--deals D] [--backend postgresql|sqlite] [--prefetch P] [--batch B | --per-deal]`.
 
 A fresh migrated database gets D linked deals (one ERP customer and job each, made through the
 NetSuite adapter in a fresh NetSuite sandbox served over HTTP from this process, and one CRM
 account each in a Salesforce sandbox) and N pending transactions spread over them, each with
 its `p2c.post` job (or, with `--batch B`, one `p2c.post_batch` job per B transactions, and
-workers that claim one job at a time so that the batches spread over them), behind a gate (a
+workers that claim one job at a time so that the batches spread over them; with `--per-deal`,
+the jobs a collection enqueues: each deal's transactions in batches of up to 50, as the flow
+posts them), behind a gate (a
 far-future `run_at`). W worker processes start; once all are up the gate opens. Posting rate
 is N over the span from the first post's `started_at` to the last one's `finished_at` (the
 write-backs each posting enqueues run after, in id order, and are not counted). Checked: every
@@ -16,7 +18,7 @@ posting job succeeded, every transaction is posted, and the sandbox holds N invo
 duplicated external id. Also shown: how busy the sandboxes kept this process (their uvicorn
 threads run sync endpoints in a thread pool, but share one interpreter), to tell whether they
 were the bottleneck. Target of the issue: at least 200 transactions/s on PostgreSQL with 4
-workers, batching allowed: `--batch 25`.
+workers, batching allowed: `--batch 25`, and the flow's own batching: `--per-deal`.
 """
 
 from __future__ import annotations
@@ -50,8 +52,7 @@ from mdm.sandbox import netsuite as netsuite_sandbox
 from mdm.sandbox import salesforce as salesforce_sandbox
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
-from mdm.sync.p2c import POST, post_job
-from mdm.sync.p2c_batch import POST_BATCH, post_batch_jobs
+from mdm.sync.p2c_jobs import POST, POST_BATCH, post_batch_jobs, post_job, posting_jobs
 from tests.support.databases import throwaway_database
 from tests.support.sandboxes import serving
 
@@ -70,7 +71,7 @@ class Run:
     backend: str
     workers: int
     prefetch: int
-    batch: int
+    batching: str
     transactions: int
     post_seconds: float
     wall_seconds: float
@@ -124,7 +125,9 @@ def _deal(n: int, golden: str, customer: str, job: str, account: str) -> SyncDea
     )
 
 
-def make_transactions(engine: Engine, deals: list[SyncDeal], count: int, batch: int) -> None:
+def make_transactions(engine: Engine, deals: list[SyncDeal], count: int, batch: int) -> int:
+    """N pending transactions over the deals, with their gated posting jobs (`batch` < 0: per
+    deal, as a collection enqueues them); returns how many posting jobs."""
     """`count` pending transactions over the deals, with their posting jobs, behind the gate."""
     rows: list[dict[str, Any]] = []
     for n in range(count):
@@ -159,12 +162,20 @@ def make_transactions(engine: Engine, deals: list[SyncDeal], count: int, batch: 
         insert_rows(session, BillingTransaction, rows)
         query = select(BillingTransaction).order_by(BillingTransaction.id)
         transactions = list(session.execute(query).scalars())
-        jobs = (
-            post_batch_jobs([tx.id for tx in transactions], batch)
-            if batch
-            else [post_job(tx) for tx in transactions]
-        )
+        jobs = _posting_jobs(transactions, batch)
         store.enqueue(session, [_gated(job) for job in jobs], utcnow())
+    return len(jobs)
+
+
+def _posting_jobs(transactions: list[BillingTransaction], batch: int) -> list[store.NewJob]:
+    if batch < 0:
+        by_deal: dict[int, list[BillingTransaction]] = {}
+        for tx in transactions:
+            by_deal.setdefault(tx.deal_id, []).append(tx)
+        return [job for group in by_deal.values() for job in posting_jobs(group)]
+    if batch:
+        return post_batch_jobs([tx.id for tx in transactions], batch)
+    return [post_job(tx) for tx in transactions]
 
 
 def _gated(job: store.NewJob) -> store.NewJob:
@@ -228,7 +239,7 @@ def measure(
         try:
             migrate.upgrade(engine)
             deals = make_deals(engine, erp_url, crm_url, deal_count)
-            make_transactions(engine, deals, count, batch)
+            jobs = make_transactions(engine, deals, count, batch)
             env = worker_env(url, erp_url, crm_url, prefetch)
             with workers(env, worker_count, Path(scratch)) as processes:
                 started, cpu = time.monotonic(), time.process_time()
@@ -238,7 +249,7 @@ def measure(
                 wall = time.monotonic() - started
                 # This process only waits now: its CPU is the sandboxes serving the workers.
                 sandbox_cpu = (time.process_time() - cpu) / wall
-            span, problems = check(engine, count, -(-count // batch) if batch else count)
+            span, problems = check(engine, count, jobs)
             invoices = httpx.get(f"{erp_url}/_sandbox/stats").json()["types"].get("invoice", {})
         finally:
             engine.dispose()
@@ -248,9 +259,15 @@ def measure(
     if any(codes):
         problems = (*problems, f"worker exit codes {codes}")
     return Run(
-        backend, worker_count, prefetch, batch, count, span, wall, sandbox_cpu,
+        backend, worker_count, prefetch, _batching(batch), count, span, wall, sandbox_cpu,
         int(invoices.get("records", 0)), duplicates, problems,
     )  # fmt: skip
+
+
+def _batching(batch: int) -> str:
+    if batch < 0:
+        return "per-deal batches (the flow's)"
+    return f"batches of {batch}" if batch else "one job per transaction"
 
 
 def check(engine: Engine, count: int, jobs: int) -> tuple[float, tuple[str, ...]]:
@@ -288,21 +305,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch", type=int, default=0, help="transactions per p2c.post_batch job (0: one job each)"
     )
+    parser.add_argument(
+        "--per-deal", action="store_true", help="each deal's transactions batched, as the flow does"
+    )
     args = parser.parse_args(argv)
+    batch = -1 if args.per_deal else args.batch
     run = measure(
         args.backend,
         args.transactions,
         args.deals,
         args.workers,
-        args.prefetch or (1 if args.batch else 10),
-        args.batch,
+        args.prefetch or (1 if batch else 10),
+        batch,
     )
-    batching = f"batches of {run.batch}" if run.batch else "one job per transaction"
     verdict = "met" if run.rate >= TARGET_PER_S else "MISSED"
     if (run.backend, run.workers) != ("postgresql", 4):
         verdict = "not this setup"
     print(
-        f"{run.backend}, {run.workers} workers, prefetch {run.prefetch}, {batching}: "
+        f"{run.backend}, {run.workers} workers, prefetch {run.prefetch}, {run.batching}: "
         f"{run.transactions} transactions posted in {run.post_seconds:.2f} s = "
         f"{run.rate:,.0f}/s (wall {run.wall_seconds:.1f} s incl. write-backs, sandboxes "
         f"busy {run.sandbox_cpu:.0%} of a core); "

@@ -50,7 +50,11 @@ def flow_env(database_url: str, urls: dict[str, str], crash_at: str | None) -> d
             f"{prefix}TIMEOUT_SECONDS": "5",
             f"{prefix}RATE_PER_SECOND": "1000",
         }
-    env |= {"MDM_JOBS_BACKOFF_SCALE": "0.001", "MDM_SYNC_ENABLED": "false"}
+    env |= {
+        "MDM_JOBS_BACKOFF_SCALE": "0.001",
+        "MDM_SYNC_ENABLED": "false",
+        "MDM_SYNC_WRITEBACK_WINDOW_SECONDS": "0",
+    }
     return env
 
 

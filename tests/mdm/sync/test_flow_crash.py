@@ -25,9 +25,10 @@ from mdm.jobs import store
 from mdm.jobs.hooks import STEPS
 from mdm.jobs.models import JobStatus
 from mdm.settings import Settings
-from mdm.sync import p2c, p2c_cash, q2p
+from mdm.sync import p2c_cash, q2p
 from mdm.sync.billing import to_cents
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal, SyncException
+from mdm.sync.p2c_jobs import COLLECT, POST_BATCH, WRITEBACK, collect_job, post_batch_job
 from mdm.sync.p2c_poll import poll_billable
 from mdm.sync.q2p_poll import poll_won_deals
 from tests.mdm.sync.q2p_world import (
@@ -54,7 +55,7 @@ from tests.support.flow_crash import (
 __all__ = ["sync_settings", "systems"]  # the fixtures, used by name
 
 Q2P_STEPS = (q2p.DEAL_WON, q2p.ERP_CUSTOMER, q2p.PSA_CUSTOMER, q2p.PSA_PROJECT, q2p.LINK)
-P2C_STEPS = (p2c.COLLECT, p2c.POST, p2c.WRITEBACK, p2c_cash.INVOICES)
+P2C_STEPS = (COLLECT, POST_BATCH, WRITEBACK, p2c_cash.INVOICES)
 
 
 @pytest.fixture
@@ -192,20 +193,20 @@ def _collect(engine: Engine, *jobs: store.NewJob) -> None:
 
 def _stage_billing(engine: Engine, settings: Settings, linked: list[SyncDeal]) -> list[str]:
     """One pending job of each project-to-cash step: the third deal posted (its write-back
-    pending), the second collected (its posting pending), the first to collect, and a read of
-    the ERP's invoices. Returns their keys in step order."""
+    pending), the second collected (its posting batch pending), the first to collect, and a
+    read of the ERP's invoices. Returns their keys in step order."""
     first, second, third = linked
-    _collect(engine, p2c.collect_job(third, "staged"))
-    run_tasks(engine, settings, (p2c.COLLECT, p2c.POST))
-    _collect(engine, p2c.collect_job(second, "staged"))
-    run_tasks(engine, settings, (p2c.COLLECT,))
-    _collect(engine, p2c.collect_job(first, "staged"), p2c_cash.invoices_job("staged"))
+    _collect(engine, collect_job(third, "staged"))
+    run_tasks(engine, settings, (COLLECT, POST_BATCH))
+    _collect(engine, collect_job(second, "staged"))
+    run_tasks(engine, settings, (COLLECT,))
+    _collect(engine, collect_job(first, "staged"), p2c_cash.invoices_job("staged"))
     (posted,) = _transactions(engine, third.id)
     (pending,) = _transactions(engine, second.id)
     return [
         f"p2c:collect:{first.id}:staged",
-        f"p2c:post:{pending.id}",
-        f"p2c:writeback:{third.id}:{posted.id}:posted",
+        post_batch_job([pending.id]).idempotency_key,
+        f"p2c:writeback:{third.account_id}:{posted.id}:{posted.revision}",
         "p2c:invoices:staged",
     ]
 

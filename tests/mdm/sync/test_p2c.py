@@ -26,6 +26,7 @@ from mdm.sandbox import kantata, netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
+from mdm.sync.p2c_jobs import POST_BATCH
 from mdm.sync.p2c_poll import poll_billable
 from tests.support.sandboxes import serving
 
@@ -258,7 +259,8 @@ def test_a_posting_whose_answer_is_lost_leaves_one_erp_invoice(
     _run(engine, flow_settings)
     assert _dead(engine) == []
     with session_scope(engine) as session:
-        attempts = session.exec(select(Job.attempts).where(col(Job.task) == "p2c.post")).one()
+        query = select(Job.attempts).where(col(Job.task) == POST_BATCH)
+        attempts = session.exec(query).one()
     assert attempts == 2  # the first answer was lost; the second attempt found the invoice
     invoices = _erp(urls, "invoice")
     assert (invoices["records"], invoices["duplicates"]) == (1, {})

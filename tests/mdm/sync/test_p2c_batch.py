@@ -25,8 +25,7 @@ from mdm.sandbox import netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
-from mdm.sync.p2c import post_job
-from mdm.sync.p2c_batch import POST_BATCH, post_batch_jobs
+from mdm.sync.p2c_jobs import POST_BATCH, post_batch_jobs, post_job
 from tests.support.sandboxes import serving
 
 AUTH = {"Authorization": "Bearer sandbox-token"}
@@ -190,7 +189,10 @@ def test_a_batch_posts_each_pending_transaction_once_with_its_deals_correlation_
     assert len(set(posted.values())) == 3
     assert _invoices(urls) == (3, {})
     tasks = sorted((task, status) for task, status, _ in _jobs(engine))
-    assert tasks == [(POST_BATCH, "succeeded")] + [("p2c.writeback", "succeeded")] * 3
+    # One write-back per CRM account: dealA's two postings ride on one job.
+    assert tasks == [(POST_BATCH, "succeeded")] + [("p2c.writeback", "succeeded")] * 2
+    crm = httpx.get(f"{urls.crm}/_sandbox/stats").json()["types"]["Invoice_Status__c"]
+    assert (crm["records"], crm["duplicates"]) == (3, {})
     log = httpx.get(f"{urls.erp}/_sandbox/requests").json()
     billing = [e["headers"] for e in log if "/salesOrder/" in e["path"]]
     assert {h["x-correlation-id"] for h in billing} == {"corr-dealA", "corr-dealB"}
