@@ -3,13 +3,16 @@
 Pure: no database, clock or network. The flows, the demo's expected amount and reconciliation
 all call `plan_billing`, so they agree on what is owed:
 
-- time_and_materials: approved billable time (minutes / 60 x rate, each line rounded half-up to
-  cents) and approved billable expenses, one transaction per calendar month of performance,
-  billed once the month's last day has passed. Id `bt_<deal>_tm_<YYYY>_<MM>`; work approved
-  after its month was billed goes into `..._2`, `..._3` (a billed transaction never changes).
+- time_and_materials: approved billable time (minutes / 60 x rate) and approved billable
+  expenses, one transaction per calendar month of performance, billed once the month's last
+  day has passed. Id `bt_<deal>_tm_<YYYY>_<MM>`; work approved after its month was billed goes
+  into `..._2`, `..._3` (a billed transaction never changes).
 - fixed_fee, milestone, retainer: one transaction per completed milestone, its amount, never
   anything from time. Id `bt_<deal>_ms_<milestone id>`.
 Currency, tax code and ERP subsidiary come from the deal's legal entity (configuration).
+Every line's amount is rounded half-up, once, to the currency's minor unit (ISO 4217, see
+`mdm.sync.currencies`): cents for EUR or USD, whole yen for JPY. Amounts are stored as integer
+hundredths in every currency, so a JPY line is a multiple of 100.
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from typing import Any
 
 from mdm.connectors.ports import Expense, Milestone, TimeEntry
 from mdm.sync.config import LegalEntity
+from mdm.sync.currencies import round_to_minor_unit, to_hundredths
 
 TIME_AND_MATERIALS = "time_and_materials"
 MILESTONE_METHODS = frozenset({"fixed_fee", "milestone", "retainer"})
 KIND_TIME = "time_and_expenses"
 KIND_MILESTONE = "milestone"
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -91,36 +94,40 @@ class Work:
 
 
 def to_cents(amount: Decimal) -> int:
-    """An amount in minor units, rounded half-up."""
+    """An amount in hundredths, rounded half-up (an amount the ERP holds, already in its
+    currency's minor unit)."""
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def time_line(entry: TimeEntry) -> Line:
-    """Minutes / 60 x rate, rounded half-up to cents."""
+def time_line(entry: TimeEntry, currency: str) -> Line:
+    """Minutes / 60 x rate, rounded half-up to the currency's minor unit."""
     rate = entry.rate or Decimal(0)
     hours = (Decimal(entry.minutes) / 60).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    cents = to_cents(Decimal(entry.minutes) * rate / 60)
+    cents = to_hundredths(Decimal(entry.minutes) * rate / 60, currency)
     who = f" ({entry.person})" if entry.person else ""
     description = f"Time {entry.performed_on.isoformat()}{who}"
     return Line(f"time:{entry.id}", description, hours, rate, cents)
 
 
-def expense_line(expense: Expense) -> Line:
-    """An expense at its amount."""
-    amount = expense.amount.quantize(CENT, rounding=ROUND_HALF_UP)
+def expense_line(expense: Expense, currency: str) -> Line:
+    """An expense at its amount, rounded half-up to the currency's minor unit."""
+    # The rate is the rounded amount too, so quantity x rate is what the line bills.
+    amount = round_to_minor_unit(expense.amount, currency)
     description = f"Expense {expense.incurred_on.isoformat()} {expense.category or ''}".strip()
-    return Line(f"expense:{expense.id}", description, Decimal(1), amount, to_cents(amount))
+    return Line(
+        f"expense:{expense.id}", description, Decimal(1), amount, to_hundredths(amount, currency)
+    )
 
 
-def milestone_line(milestone: Milestone) -> Line:
-    """A completed milestone at its amount."""
-    amount = (milestone.amount or Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
+def milestone_line(milestone: Milestone, currency: str) -> Line:
+    """A completed milestone at its amount, rounded half-up to the currency's minor unit."""
+    amount = round_to_minor_unit(milestone.amount or Decimal(0), currency)
     return Line(
         f"milestone:{milestone.id}",
         f"Milestone {milestone.name}",
         Decimal(1),
         amount,
-        to_cents(amount),
+        to_hundredths(amount, currency),
     )
 
 
@@ -158,10 +165,10 @@ def _time_and_materials(
     months: dict[date, list[Line]] = defaultdict(list)
     for entry in work.time:
         if entry.billable and entry.rate is not None:
-            months[month_end(entry.performed_on)].append(time_line(entry))
+            months[month_end(entry.performed_on)].append(time_line(entry, entity.currency))
     for expense in work.expenses:
         if expense.billable:
-            months[month_end(expense.incurred_on)].append(expense_line(expense))
+            months[month_end(expense.incurred_on)].append(expense_line(expense, entity.currency))
     planned = []
     for end in sorted(months):
         fresh = [line for line in months[end] if line.source_ref not in billed]
@@ -185,7 +192,7 @@ def _milestones(
 ) -> list[PlannedTransaction]:
     planned = []
     for milestone in sorted(milestones, key=lambda m: m.id):
-        line = milestone_line(milestone)
+        line = milestone_line(milestone, entity.currency)
         if milestone.amount is None or line.source_ref in billed:
             continue
         tx_id = f"bt_{deal_id}_ms_{milestone.id}"

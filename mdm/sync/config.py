@@ -1,6 +1,8 @@
 """The flows' configuration: legal entities (currency, tax code, ERP subsidiary), SLAs.
 
 Read from `legal_entities.yaml` beside this module, or the file `MDM_SYNC_CONFIG_FILE` names.
+A legal entity may bill only in currencies whose amounts integer hundredths can hold (not BHD,
+KWD, ...: see `mdm.sync.currencies`); the file is refused rather than its amounts rounded.
 """
 
 from __future__ import annotations
@@ -9,9 +11,17 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from mdm.errors import InvalidInput
+from mdm.sync.currencies import storable
 
 DEFAULT_FILE = Path(__file__).with_name("legal_entities.yaml")
 
@@ -27,6 +37,17 @@ class LegalEntity(BaseModel):
     payment_terms_days: int = Field(default=30, ge=0, le=365)
     # Other currencies it bills some clients in (NL01 serves Sweden in SEK).
     also_bills_in: tuple[str, ...] = ()
+
+    @field_validator("currency")
+    @classmethod
+    def _storable(cls, currency: str) -> str:
+        return storable(currency)
+
+    @field_validator("also_bills_in")
+    @classmethod
+    def _all_storable(cls, currencies: tuple[str, ...]) -> tuple[str, ...]:
+        # `billing_in` copies one of these into `currency` without validating it again.
+        return tuple(storable(currency) for currency in currencies)
 
     def bills_in(self, currency: str | None) -> bool:
         """Whether a deal in `currency` can be billed by this entity."""

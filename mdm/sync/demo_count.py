@@ -18,6 +18,7 @@ from mdm.db import session_scope
 from mdm.jobs.models import JobStatus
 from mdm.jobs.store import JOB
 from mdm.sync.config import SyncConfig
+from mdm.sync.currencies import amount_text
 from mdm.sync.demo_delivery import Delivery
 from mdm.sync.demo_setup import FLOW_KEY_PREFIXES, Systems
 from mdm.sync.models import BillingTransaction, DealState, SyncDeal, SyncException
@@ -25,8 +26,7 @@ from mdm.sync.models import BillingTransaction, DealState, SyncDeal, SyncExcepti
 PROJECT_PREFIX = "opp_"
 CUSTOMER_PREFIX = "cus_"
 BILLING_PREFIX = "bt_"
-Amounts = dict[str, int]  # currency -> minor units
-CENT = Decimal("0.01")
+Amounts = dict[str, int]  # currency -> hundredths
 
 
 @dataclass(frozen=True)
@@ -102,13 +102,14 @@ def currency_of(fields: dict[str, Any]) -> str:
 
 
 def cents(value: Any) -> int:
-    """A decimal amount as minor units."""
+    """A decimal amount as hundredths (the ERP's totals are already in their minor unit)."""
     return int((Decimal(str(value)) * 100).to_integral_value())
 
 
 def money(amounts: Amounts) -> dict[str, str]:
-    """Minor units as decimal strings per currency, sorted."""
-    return {c: str((Decimal(v) / 100).quantize(CENT)) for c, v in sorted(amounts.items())}
+    """Hundredths as decimal strings with each currency's decimals (JPY `"1234"`, EUR
+    `"12.50"`), sorted by currency."""
+    return {c: amount_text(v, c) for c, v in sorted(amounts.items())}
 
 
 @dataclass

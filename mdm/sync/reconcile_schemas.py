@@ -53,7 +53,8 @@ class PostingOut(BaseModel):
 
 
 class UnreconciledOut(BaseModel):
-    """What is not cash yet, in one currency (decimal text; null when masked)."""
+    """What is not cash yet, in one currency (decimal text with its decimals, `"123400"` in
+    JPY; null when masked)."""
 
     pending: str | None = Field(description="Transactions not yet posted")
     unpaid: str | None = Field(description="Posted, not paid")
@@ -170,10 +171,10 @@ class ReconciliationOut(BaseModel):
             ),
             unreconciled={
                 currency: UnreconciledOut(
-                    pending=shown.amount("amount", part.pending_cents),
-                    unpaid=shown.amount("amount", part.unpaid_cents),
-                    exceptions=shown.amount("amount", part.exception_cents),
-                    total=shown.amount("amount", part.total_cents),
+                    pending=shown.amount("amount", part.pending_cents, currency),
+                    unpaid=shown.amount("amount", part.unpaid_cents, currency),
+                    exceptions=shown.amount("amount", part.exception_cents, currency),
+                    total=shown.amount("amount", part.total_cents, currency),
                 )
                 for currency, part in found.unreconciled.items()
             },

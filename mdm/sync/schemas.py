@@ -1,4 +1,5 @@
-"""API shapes of the trace (the tables never leak into the contract; amounts are decimal text).
+"""API shapes of the trace (the tables never leak into the contract; amounts are decimal text
+with their currency's decimals: `"123400"` in JPY, `"12.50"` in USD).
 
 Amounts are shown to callers with `finance` only, by the one masking rule table
 (`mdm.auth.masking`): a hidden amount is null and named in `masked`.
@@ -6,7 +7,6 @@ Amounts are shown to callers with `finance` only, by the one masking rule table
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mdm.api.openapi import UtcDateTime
 from mdm.auth.masking import is_visible_in_flow
 from mdm.auth.principal import Principal
+from mdm.sync.currencies import amount_text
 from mdm.sync.models import BillingTransaction, SyncDeal, SyncException
 from mdm.sync.trace import Trace, TraceCustomer, TraceJob
 
@@ -21,9 +22,10 @@ _WHEN = "2026-11-26T08:00:00Z"
 CORRELATION = "01JD3X6Q2M4T7V9B8N5C1K0HZA"
 
 
-def decimal_text(cents: int | None) -> str | None:
-    """Minor units as a decimal string with two places (`123456` → `"1234.56"`)."""
-    return None if cents is None else str(Decimal(cents).scaleb(-2).quantize(Decimal("0.01")))
+def decimal_text(cents: int | None, currency: str | None) -> str | None:
+    """Stored hundredths as a decimal string with the currency's decimals (`123456` EUR →
+    `"1234.56"`, `123400` JPY → `"1234"`)."""
+    return None if cents is None else amount_text(cents, currency)
 
 
 class Shown:
@@ -33,12 +35,13 @@ class Shown:
         self.principal = principal
         self.masked: set[str] = set()
 
-    def amount(self, name: str, cents: int | None) -> str | None:
-        """`cents` as decimal text, or None (and `name` noted) when the caller may not see it."""
+    def amount(self, name: str, cents: int | None, currency: str | None) -> str | None:
+        """`cents` as decimal text in `currency`, or None (and `name` noted) when the caller may
+        not see it."""
         if self.principal is not None and not is_visible_in_flow(name, self.principal):
             self.masked.add(name)
             return None
-        return decimal_text(cents)
+        return decimal_text(cents, currency)
 
 
 class OpportunityOut(BaseModel):
@@ -66,7 +69,7 @@ class OpportunityOut(BaseModel):
             billing_method=deal.billing_method,
             currency=deal.currency,
             legal_entity=deal.legal_entity,
-            amount=shown.amount("amount", deal.amount_cents),
+            amount=shown.amount("amount", deal.amount_cents, deal.currency),
             won_at=deal.won_at,
             activated_at=deal.activated_at,
         )
@@ -140,14 +143,17 @@ class BillingOut(BaseModel):
         )
         paid = row.paid_cents or row.paid_at is not None
         payment = (
-            PaymentOut(paid_amount=shown.amount("paid_amount", row.paid_cents), paid_at=row.paid_at)
+            PaymentOut(
+                paid_amount=shown.amount("paid_amount", row.paid_cents, row.currency),
+                paid_at=row.paid_at,
+            )
             if paid
             else None
         )
         values: dict[str, Any] = row.model_dump(include=set(cls.model_fields) - {"amount"})
         return cls(
             **values,
-            amount=shown.amount("amount", row.amount_cents),
+            amount=shown.amount("amount", row.amount_cents, row.currency),
             invoice=invoice,
             payment=payment,
         )

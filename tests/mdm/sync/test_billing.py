@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mdm.connectors.ports import Expense, Milestone, TimeEntry
 from mdm.sync.billing import (
@@ -20,7 +22,11 @@ from mdm.sync.billing import (
 from mdm.sync.config import LegalEntity
 
 DE = LegalEntity(currency="EUR", tax_code="DE-UST19", subsidiary="5")
+JP = LegalEntity(currency="JPY", tax_code="JP-CT10", subsidiary="12")
+US = LegalEntity(currency="USD", tax_code="US-EXEMPT", subsidiary="1")
 TODAY = date(2025, 4, 15)
+JAN = date(2025, 1, 6)
+TM = "time_and_materials"
 
 
 def _time(
@@ -54,7 +60,54 @@ def _milestone(id_: str, amount: str | None, day: date | None = date(2025, 2, 10
 def test_a_time_line_is_minutes_over_sixty_times_rate_rounded_half_up(
     minutes: int, rate: str, cents: int
 ) -> None:
-    assert time_line(_time("1", date(2025, 1, 2), minutes, rate)).amount_cents == cents
+    assert time_line(_time("1", date(2025, 1, 2), minutes, rate), "EUR").amount_cents == cents
+
+
+@pytest.mark.parametrize(
+    ("entity", "method", "work", "cents"),
+    [
+        # 1 h 7 min at 9999 JPY/h is 11165.55 JPY: billed as whole yen, half-up
+        (JP, TM, Work(time=[_time("t", JAN, 67, "9999")]), 1_116_600),
+        (US, TM, Work(time=[_time("t", JAN, 67, "9999")]), 1_116_555),  # cents, as before
+        (JP, TM, Work(time=[_time("t", JAN, 1, "30")]), 100),  # 0.5 JPY rounds half-up
+        # 0.4995 JPY is rounded once, to 0 (to cents first would give 0.50, then 1 yen)
+        (JP, TM, Work(time=[_time("t", JAN, 1, "29.97")]), 0),
+        (JP, TM, Work(expenses=[_expense("e", JAN, "1234.50")]), 123_500),
+        (JP, TM, Work(expenses=[_expense("e", JAN, "1234.49")]), 123_400),
+        (US, TM, Work(expenses=[_expense("e", JAN, "1234.495")]), 123_450),
+        (JP, "fixed_fee", Work(milestones=[_milestone("1", "1500000.5")]), 150_000_100),
+        (JP, "milestone", Work(milestones=[_milestone("1", "1500000")]), 150_000_000),
+        (US, "fixed_fee", Work(milestones=[_milestone("1", "12500.505")]), 1_250_051),
+    ],
+)
+def test_each_line_is_rounded_half_up_once_to_its_currency_minor_unit(
+    entity: LegalEntity, method: str, work: Work, cents: int
+) -> None:
+    (tx,) = plan_billing(1, method, entity, work, (), TODAY)
+    (line,) = tx.lines
+    assert (tx.currency, line.amount_cents, tx.amount_cents) == (entity.currency, cents, cents)
+
+
+def test_a_jpy_expense_or_milestone_line_bills_whole_yen_at_quantity_one() -> None:
+    work = Work(expenses=[_expense("e", JAN, "980.70")], milestones=[_milestone("m", "25000.4")])
+    (expenses,) = plan_billing(1, TM, JP, work, (), TODAY)
+    (milestone,) = plan_billing(1, "retainer", JP, work, (), TODAY)
+    lines = [line.as_json() for line in expenses.lines + milestone.lines]
+    assert [(line["quantity"], line["rate"], line["amount_cents"]) for line in lines] == [
+        ("1", "981", 98_100),
+        ("1", "25000", 2_500_000),
+    ]
+
+
+@given(
+    minutes=st.integers(min_value=0, max_value=100_000),
+    rate=st.decimals(min_value=0, max_value=1_000_000, places=2),
+)
+def test_a_jpy_time_line_is_the_nearest_whole_yen(minutes: int, rate: Decimal) -> None:
+    exact = Decimal(minutes) * rate / 60
+    cents = time_line(_time("t", JAN, minutes, str(rate)), "JPY").amount_cents
+    assert cents % 100 == 0
+    assert cents == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 100
 
 
 @pytest.mark.parametrize(

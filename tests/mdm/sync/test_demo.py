@@ -8,17 +8,20 @@ import re
 import subprocess
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
+from mdm.sync.currencies import minor_digits
+from mdm.sync.demo_count import money
 from mdm.sync.demo_faults import WRITE_ONLY, SpreadFaults
 from mdm.sync.demo_work import SeedWork, billing_work, generated_work
 from tests.support.server import MDM, mdm_env
 
-DECIMAL = re.compile(r"^-?\d+\.\d{2}$")
+DECIMAL = {0: re.compile(r"^-?\d+$"), 2: re.compile(r"^-?\d+\.\d{2}$")}
 COUNTS = (
     "opportunities_won",
     "projects_created",
@@ -40,8 +43,9 @@ def _demo(url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_small_demo_under_faults_posts_everything_once_or_explains_it(
     settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
-    # Three worker processes: enough for ten deals, and quicker to start than six.
-    run = ("--opportunities", "10", "--fault-rate", "0.3", "--seed", "7", "--workers", "3")
+    # Three worker processes: enough for ten deals, and quicker to start than six. Seed 23
+    # chooses three JP01 deals (T&M, retainer, fixed fee) among the ten: yen have no decimals.
+    run = ("--opportunities", "10", "--fault-rate", "0.3", "--seed", "23", "--workers", "3")
     result = _demo(settings.database_url, tmp_path, *run)
 
     report = json.loads(result.stdout)  # stdout holds the JSON and nothing else
@@ -53,13 +57,30 @@ def test_small_demo_under_faults_posts_everything_once_or_explains_it(
     assert report["erp_postings"] > 0
     assert report["projects_created"] + report["exceptions"]["total"] >= 10 - report["dead_letters"]
     amounts = ("amount_expected", "amount_posted", "unreconciled_value")
-    assert all(DECIMAL.match(v) for key in amounts for v in report[key].values())
+    # Each currency's amounts have its own decimals (JPY none, EUR two).
+    assert "JPY" in report["amount_expected"]
+    assert all(
+        DECIMAL[minor_digits(currency)].match(value)
+        for key in amounts
+        for currency, value in report[key].items()
+    )
     differs = {
-        currency for currency, value in report["unreconciled_value"].items() if value != "0.00"
+        currency for currency, value in report["unreconciled_value"].items() if Decimal(value)
     }
     assert not differs or report["dead_letters"] or report["exceptions"]["total"]
     assert report["unexplained_differences"] == []
     assert report["ok"] is True
+
+
+def test_report_amounts_have_each_currency_decimals() -> None:
+    hundredths = {"USD": 1_250, "JPY": 12_340_000, "EUR": 0, "KRW": -500, "SEK": 99}
+    assert money(hundredths) == {
+        "EUR": "0.00",
+        "JPY": "123400",
+        "KRW": "-5",
+        "SEK": "0.99",
+        "USD": "12.50",
+    }
 
 
 def test_spread_faults_fail_calls_at_the_rate_and_spare_reads_the_write_only_kinds() -> None:

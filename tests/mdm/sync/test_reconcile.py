@@ -23,11 +23,12 @@ from sqlalchemy import Engine
 from mdm.auth.principal import Scope
 from mdm.db import session_scope
 from mdm.sync.config import LegalEntity, SyncConfig
+from mdm.sync.models import SyncException
 from mdm.sync.reconcile import month_end, percentile, reconcile
 from mdm.sync.reconcile_queue import role_of_error
 from mdm.sync.reconcile_schemas import ReconciliationOut
 from tests.conftest import KeyFactory
-from tests.mdm.sync.trace_world import NOW, SINCE, build_health_world
+from tests.mdm.sync.trace_world import NOW, SINCE, billing, build_health_world, deal
 
 CONFIG = SyncConfig(
     default_legal_entity="DE01",
@@ -70,6 +71,22 @@ def test_business_health_of_a_hand_computed_world(engine: Engine) -> None:
         "XXX": _money("0.00", "0.00", "10.00", "10.00"),
     }
     assert business["open_exceptions"] == {"missing_billing_method": 1, "unresolved_account": 1}
+
+
+def test_unreconciled_yen_are_shown_whole(engine: Engine) -> None:
+    with session_scope(engine, write=True) as session:
+        japan = deal(session, "J1", currency="JPY", legal_entity="JP01", won_at=SINCE)
+        billing(session, japan, "TJ1", currency="JPY", amount_cents=12_340_000)
+        billing(session, japan, "TJ2", currency="JPY", amount_cents=50_000_000, state="posted",
+                paid_cents=20_000_000, posted_at=SINCE)  # fmt: skip
+        deal(session, "J2", state="exception", currency="JPY", amount_cents=945_000_000)
+        session.add(SyncException(flow="quote_to_project", subject="J2",
+                                  reason="missing_billing_method", detail="no method"))  # fmt: skip
+    with session_scope(engine) as session:
+        shown = ReconciliationOut.of(reconcile(session, CONFIG, NOW, SINCE), None)
+    assert shown.model_dump(mode="json")["business"]["unreconciled"] == {
+        "JPY": _money("123400", "300000", "9450000", "9873400")
+    }
 
 
 def test_technical_health_counts_retries_dead_letters_and_errors_per_system(

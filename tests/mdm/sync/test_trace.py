@@ -14,7 +14,7 @@ from mdm.errors import NotFound
 from mdm.sync.trace import trace
 from tests.conftest import KeyFactory
 from tests.mdm.api import gql_support
-from tests.mdm.sync.trace_world import CORRELATION, build_trace_world
+from tests.mdm.sync.trace_world import CORRELATION, billing, build_trace_world, deal
 
 
 def _as(client: TestClient, key: str) -> dict[str, str]:
@@ -61,6 +61,20 @@ def test_trace_follows_the_deal_from_opportunity_to_payment_in_order(
     assert body["jobs"][1]["last_error"] == "TransientRemoteError: kantata: HTTP 503"
     assert body["exceptions"] == []
     assert body["masked"] == []
+
+
+def test_yen_amounts_are_whole_and_a_crm_amount_with_fractions_shows_them(
+    client: TestClient, engine: Engine
+) -> None:
+    with session_scope(engine, write=True) as session:
+        japan = deal(session, "006J", currency="JPY", legal_entity="JP01", amount_cents=123_456)
+        billing(session, japan, "bt_9_ms_1", kind="milestone", period="1", currency="JPY",
+                amount_cents=150_000_000, state="paid", paid_cents=150_000_000)  # fmt: skip
+    body = client.get("/api/v1/trace/006J").json()
+    # The CRM's amount had fractions of a yen: shown as given, not rounded away.
+    assert body["opportunity"]["amount"] == "1234.56"
+    (billed,) = body["billing_transactions"]
+    assert (billed["amount"], billed["payment"]["paid_amount"]) == ("1500000", "1500000")
 
 
 @pytest.mark.parametrize("key", ["006A", "bt_1_tm_2026_02", CORRELATION])
