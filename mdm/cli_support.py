@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -52,3 +53,11 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error to stderr and exit with `code`."""
     err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(code=code)
+
+
+def os_user() -> str:
+    """Who runs the command, for audit trails (`cli:<user>`)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"

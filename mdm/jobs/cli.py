@@ -5,7 +5,6 @@ Machine output (`--json`, `show`) goes to stdout; tables and messages to stderr.
 
 from __future__ import annotations
 
-import getpass
 import json
 import signal
 import threading
@@ -18,7 +17,7 @@ from prometheus_client import CollectorRegistry, ProcessCollector, start_http_se
 from rich.table import Table
 from sqlmodel import Session
 
-from mdm.cli_support import database, err, fail, load_settings, open_database
+from mdm.cli_support import database, err, fail, load_settings, open_database, os_user
 from mdm.clock import aware, utcnow
 from mdm.db import session_scope
 from mdm.jobs import queries
@@ -164,7 +163,7 @@ def replay_command(
     where = ReplayFilter(task, _moment(died_after), _moment(died_before), error_contains)
     if job_id is not None and not where.is_empty():
         fail("give a job id or filters, not both")
-    who = actor or f"cli:{_user()}"
+    who = actor or f"cli:{os_user()}"
     settings = load_settings()
     with database() as engine, session_scope(engine, write=True) as session:
         report = _replay(session, settings, job_id, where, actor=who, reason=reason)
@@ -222,10 +221,3 @@ def _moment(text: str | None) -> datetime | None:
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        return "unknown"

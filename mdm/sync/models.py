@@ -60,6 +60,7 @@ class SyncDeal(SQLModel, table=True):
     psa_customer_id: str | None = _text(64)
     psa_project_id: str | None = _text(64, index=True)
     erp_project_id: str | None = _text(64)
+    rate_card: str | None = _text(128)  # what prices its time (`rate_cards.py`), when it has one
     correlation_id: str | None = _text(128, index=True)
     won_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
@@ -135,6 +136,7 @@ class SyncException(SQLModel, table=True):
     correlation_id: str | None = _text(128)
     created_at: datetime = _when()
     resolved_at: datetime | None = _when(nullable=True)
+    resolved_by: str | None = _text(128)  # who resubmitted the deal (a person, or "crm")
 
 
 class SyncCursor(SQLModel, table=True):

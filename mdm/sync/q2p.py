@@ -26,6 +26,7 @@ from mdm.sync import systems
 from mdm.sync.config import load_sync_config
 from mdm.sync.models import DealState, SyncDeal, SyncException
 from mdm.sync.q2p_specs import customer_spec, load_deal, project_spec
+from mdm.sync.rate_cards import rate_card_of
 from mdm.sync.validation import FLOW, DealTerms, Problem, problems
 from mdm.sync.xrefs import contract_of_opportunity, customer_of_account, ids_in
 
@@ -84,6 +85,8 @@ def deal_won(context: JobContext, opportunity_id: str) -> None:
         deal.golden_customer_id = customer_of_account(session, deal.account_id)
         contract = contract_of_opportunity(session, opportunity_id)
         deal.golden_contract_id = contract.golden_id if contract else None
+        card = rate_card_of(session, contract, deal.golden_customer_id)
+        deal.rate_card = card.name if card else None
         found = problems(_terms(deal), config)
         if found:
             _raise_exceptions(session, deal, found, now)
@@ -99,6 +102,7 @@ def _terms(deal: SyncDeal) -> DealTerms:
         legal_entity=deal.legal_entity,
         currency=deal.currency,
         golden_contract_id=deal.golden_contract_id,
+        rate_card=deal.rate_card,
     )
 
 

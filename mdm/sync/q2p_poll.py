@@ -27,6 +27,7 @@ from mdm.jobs.worker import Duty
 from mdm.settings import Settings
 from mdm.sync.models import DealState, SyncCursor, SyncDeal
 from mdm.sync.q2p import DEAL_WON, step_job
+from mdm.sync.resubmit import resubmit_changed
 
 log = logging.getLogger("mdm.sync.q2p_poll")
 CURSOR = "crm.closed_won"
@@ -81,8 +82,33 @@ def _record_page(session: Session, page: Sequence[Opportunity], now: datetime) -
         query = select(SyncDeal).where(col(SyncDeal.opportunity_id).in_(inserted))
         deals = sorted(session.exec(query), key=lambda d: d.opportunity_id)
         enqueue(session, [step_job(DEAL_WON, deal) for deal in deals], now)
+    _refresh_stopped(session, [row for row in rows if row["opportunity_id"] not in inserted], now)
     _move_cursor(session, max(o.modified_at for o in page), now)
     return len(inserted)
+
+
+# The terms a person may fix in the CRM for a deal stopped in the exception queue.
+TERMS = ("account_id", "name", "billing_method", "currency", "legal_entity", "amount_cents")
+
+
+def _refresh_stopped(session: Session, seen_again: list[dict[str, Any]], now: datetime) -> None:
+    """Deals in exception whose opportunity changed its terms take them and are resubmitted."""
+    if not seen_again:
+        return
+    by_id = {row["opportunity_id"]: row for row in seen_again}
+    stopped = session.exec(
+        select(SyncDeal).where(
+            col(SyncDeal.opportunity_id).in_(list(by_id)),
+            col(SyncDeal.state) == DealState.EXCEPTION,
+        )
+    )
+    for deal in sorted(stopped, key=lambda d: d.opportunity_id):
+        row = by_id[deal.opportunity_id]
+        if all(getattr(deal, name) == row[name] for name in TERMS):
+            continue  # changed elsewhere (a note, the owner): nothing to check again
+        for name in TERMS:
+            setattr(deal, name, row[name])
+        resubmit_changed(session, deal, now)
 
 
 def _row(opportunity: Opportunity, now: datetime) -> dict[str, Any]:

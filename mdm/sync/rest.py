@@ -1,6 +1,8 @@
-"""REST for the flows: a deal's trace end to end, and the reconciliation.
+"""REST for the flows: a deal's trace end to end, the reconciliation, and resubmitting a deal
+stopped in the exception queue.
 
-Both need `read`; amounts are shown to `finance` only (masked otherwise).
+Reading needs `read`; amounts are shown to `finance` only (masked otherwise). Resubmitting
+needs `steward`: the people who fix the source data.
 """
 
 from __future__ import annotations
@@ -8,16 +10,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import AwareDatetime, BeforeValidator
 
-from mdm.api.deps import SessionDep, SettingsDep
+from mdm.api.deps import SessionDep, SettingsDep, WriteSessionDep
 from mdm.api.openapi import error_response, error_responses
-from mdm.auth.deps import PrincipalDep
+from mdm.auth.deps import ActorDep, PrincipalDep, requires
+from mdm.auth.principal import Scope
 from mdm.clock import utcnow
 from mdm.sync.config import load_sync_config
 from mdm.sync.reconcile import reconcile
 from mdm.sync.reconcile_schemas import ReconciliationOut
+from mdm.sync.resubmit import resubmit
+from mdm.sync.resubmit_schemas import ResubmittedOut
 from mdm.sync.schemas import TraceOut
 from mdm.sync.trace import MAX_KEY, trace
 
@@ -76,3 +81,29 @@ def get_reconciliation(
     config = load_sync_config(settings.sync_config_file)
     found = reconcile(session, config, now, since or now - DEFAULT_WINDOW)
     return ReconciliationOut.of(found, principal)
+
+
+OpportunityId = Annotated[
+    str, Path(min_length=1, max_length=64, description="The CRM opportunity id of the deal")
+]
+_NO_DEAL = error_response(
+    404, "No won deal for this opportunity", detail="no won deal for opportunity 006Qy0000"
+)
+_NOT_STOPPED = error_response(
+    409, "The deal is not in exception", detail="deal 006Qy000001AbCdE is linked, not in exception"
+)
+
+
+@router.post(
+    "/deals/{opportunity_id}/resubmit",
+    response_model=ResubmittedOut,
+    summary="Resubmit a deal stopped in the exception queue",
+    dependencies=[Depends(requires(Scope.STEWARD))],
+    responses={404: _NO_DEAL, 409: _NOT_STOPPED, **error_responses(422)},
+)
+def resubmit_deal(
+    opportunity_id: OpportunityId, session: WriteSessionDep, actor: ActorDep
+) -> ResubmittedOut:
+    """Once its source is fixed: close the deal's open exceptions (as resolved by the caller)
+    and validate it again; it stops again with new exceptions if something is still missing."""
+    return ResubmittedOut.of(resubmit(session, opportunity_id, actor, utcnow()))

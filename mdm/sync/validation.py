@@ -13,6 +13,8 @@ from mdm.sync.config import SyncConfig
 FLOW = "quote_to_project"
 # Billed from milestones: the contract must say what they are worth.
 CONTRACT_BILLED = frozenset({"fixed_fee", "milestone"})
+# Billed from time: a rate card must say what an hour is worth (`rate_cards.py` finds it).
+RATE_BILLED = frozenset({"time_and_materials"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class DealTerms:
     legal_entity: str | None
     currency: str | None
     golden_contract_id: str | None
+    rate_card: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ def problems(terms: DealTerms, config: SyncConfig) -> list[Problem]:
     if terms.billing_method in CONTRACT_BILLED and terms.golden_contract_id is None:
         detail = f"a {terms.billing_method} deal needs a contract naming the opportunity"
         found.append(Problem("missing_contract", detail))
+    if terms.billing_method in RATE_BILLED and not terms.rate_card:
+        detail = (
+            f"a {terms.billing_method} deal needs a rate card: on its contract, the agreement "
+            "above it, or the customer's MSA"
+        )
+        found.append(Problem("missing_rate_card", detail))
     return found
 
 

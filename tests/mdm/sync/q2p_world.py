@@ -2,7 +2,8 @@
 
 The CRM holds accounts Acme (known to the hub in the CRM only) and Bergmann (known in the CRM,
 the ERP and the PSA: one golden customer of three records), and Stray (unknown to the hub).
-Opportunities are added per test; a fixed-fee deal of Bergmann's has a contract in the hub.
+Acme and Bergmann each have an MSA in the hub whose rate card prices their time-and-materials
+deals. Opportunities are added per test; a fixed-fee deal of Bergmann's has a contract in the hub.
 """
 
 from __future__ import annotations
@@ -141,6 +142,9 @@ def load_world(engine: Engine, settings: Settings, systems: Systems) -> World:
         for system, source_id in (("erp", bergmann_erp), ("psa", bergmann_psa)):
             a, b = golden_of(engine, "crm", bergmann), golden_of(engine, system, source_id)
             merge(session, EntityType.CUSTOMER, a, b, "steward:ann", LinkKind.STEWARD)
+    # Each customer's framework agreement: its rate card prices their time-and-materials deals.
+    for account in (acme, bergmann):
+        add_msa(engine, account)
     return World(
         acme=acme,
         bergmann=bergmann,
@@ -204,6 +208,24 @@ def add_contract(engine: Engine, account: str, opportunity: str) -> str:
         "value": "80000",
         "currency": "EUR",
         "opportunity_ref": opportunity,
+    }
+    with session_scope(engine, write=True) as session:
+        ingest(session, EntityType.CONTRACT, [RecordInput(row)], resolve=False)
+    return golden_of(engine, "crm", row["source_id"])
+
+
+def add_msa(engine: Engine, account: str, rate_card: str | None = "EMEA Standard 2025") -> str:
+    """A master services agreement of the account's customer; returns its golden id."""
+    row = {
+        "source_system": "crm",
+        "source_id": f"800M{account[3:15]}",
+        "number": f"MSA-{account[-6:]}",
+        "name": "Master services agreement",
+        "customer_source_id": account,
+        "contract_type": "MSA",
+        "start_date": "2024-01-01",
+        "currency": "EUR",
+        "rate_card": rate_card or "",
     }
     with session_scope(engine, write=True) as session:
         ingest(session, EntityType.CONTRACT, [RecordInput(row)], resolve=False)

@@ -123,7 +123,8 @@ def test_each_validation_reason_lands_in_the_exception_queue_and_nothing_is_crea
 ) -> None:
     world = load_world(engine, sync_settings, systems)
     expected = {
-        won(systems, world.stray, "Stray - Audit"): {"unresolved_account"},
+        # No customer, so no customer MSA either: nothing prices its time.
+        won(systems, world.stray, "Stray - Audit"): {"unresolved_account", "missing_rate_card"},
         won(systems, world.acme, "Acme - No method", billing=None): {"missing_billing_method"},
         won(systems, world.acme, "Acme - No entity", entity=None): {"missing_legal_entity"},
         won(systems, world.acme, "Acme - Unknown", entity="XX01"): {"unknown_legal_entity"},

@@ -14,6 +14,7 @@ OK = {
     "legal_entity": "DE01",
     "currency": "EUR",
     "golden_contract_id": None,
+    "rate_card": "EMEA Standard 2025",
 }
 
 
@@ -34,9 +35,17 @@ OK = {
         ({"billing_method": "milestone"}, ["missing_contract"]),
         ({"billing_method": "fixed_fee", "golden_contract_id": "con_01"}, []),
         ({"billing_method": "retainer"}, []),  # billed from milestones, but needs no contract
+        ({"rate_card": None}, ["missing_rate_card"]),  # time is priced by a rate card
+        ({"rate_card": ""}, ["missing_rate_card"]),
+        ({"rate_card": None, "billing_method": "retainer"}, []),  # milestones carry amounts
+        ({"rate_card": None, "billing_method": "fixed_fee", "golden_contract_id": "con_01"}, []),
         (
             {"golden_customer_id": None, "legal_entity": None, "billing_method": "milestone"},
             ["unresolved_account", "missing_legal_entity", "missing_contract"],
+        ),
+        (
+            {"golden_customer_id": None, "billing_method": None, "rate_card": None},
+            ["unresolved_account", "missing_billing_method"],
         ),
     ],
 )
