@@ -1,4 +1,5 @@
-"""Workbench pages of the flows: a deal's trace, and the reconciliation (read-only).
+"""Workbench pages of the flows: a deal's trace, the reconciliation, and resubmitting a deal
+stopped in the exception queue once its source is fixed (audited like every steward action).
 
 Amounts follow the steward's own scopes (masked without `finance`), as in the REST answers.
 """
@@ -7,16 +8,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mdm.api.deps import SessionDep, SettingsDep
+from mdm.api.deps import SessionDep, SettingsDep, WriteSessionDep
 from mdm.clock import utcnow
-from mdm.stewardship.web import PREFIX, Viewer, page_errors, render
+from mdm.stewardship import audit
+from mdm.stewardship.web import PREFIX, Poster, Viewer, page_errors, render, see_other
 from mdm.sync.config import load_sync_config
 from mdm.sync.reconcile import open_exception_rows, reconcile
 from mdm.sync.reconcile_schemas import ReconciliationOut
+from mdm.sync.resubmit import resubmit
 from mdm.sync.schemas import ExceptionOut, TraceOut
 from mdm.sync.trace import MAX_KEY, trace
 
@@ -47,6 +51,7 @@ def reconciliation_page(
     session: SessionDep,
     settings: SettingsDep,
     days: Annotated[int, Query(ge=1, le=3650)] = WINDOW_DAYS,
+    resubmitted: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """Business and technical health of the flows, and the open exceptions."""
     now = utcnow()
@@ -56,5 +61,20 @@ def reconciliation_page(
         rows = open_exception_rows(session, SHOWN_EXCEPTIONS)
     shown = ReconciliationOut.of(found, current.principal)
     exceptions = [ExceptionOut.of(row) for row in rows]
-    context = {"r": shown, "days": days, "exceptions": exceptions}
+    context = {"r": shown, "days": days, "exceptions": exceptions, "resubmitted": resubmitted}
     return render(request, "sync_reconcile.html", context)
+
+
+@router.post("/deals/{opportunity_id}/resubmit")
+def resubmit_deal(
+    opportunity_id: Annotated[str, Path(max_length=64)],
+    current: Poster,
+    session: WriteSessionDep,
+) -> RedirectResponse:
+    """Close the deal's open exceptions and validate it again; audited with the exceptions."""
+    actor = current.principal.actor
+    with page_errors():
+        done = resubmit(session, opportunity_id, actor, utcnow())
+    after = {"resolved_exceptions": done.resolved_exceptions, "job_key": done.job_key}
+    audit.record(session, actor, "resubmit_deal", opportunity_id, after=after)
+    return see_other(f"{PREFIX}/reconciliation?resubmitted={quote(opportunity_id)}")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from mdm.auth.principal import Scope
+from mdm.db import session_scope
+from mdm.stewardship.models import StewardAction
+from mdm.sync.models import DealState, SyncDeal, SyncException
 from tests.mdm.sync.trace_world import CORRELATION, build_health_world, build_trace_world
 from tests.support.steward_client import log_in
 from tests.support.steward_world import steward_key
@@ -65,3 +69,34 @@ def test_the_pages_need_a_session(anonymous_client: TestClient, engine: Engine) 
         response = anonymous_client.get(path, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == "/steward/login"
+
+
+def test_a_steward_resubmits_a_stopped_deal_from_the_reconciliation_page(
+    anonymous_client: TestClient, engine: Engine
+) -> None:
+    build_health_world(engine)
+    csrf = log_in(anonymous_client, steward_key(engine, "ann"))
+    page = anonymous_client.get("/steward/reconciliation", params={"days": 3650})
+    assert 'action="/steward/deals/D6/resubmit"' in page.text
+    forged = anonymous_client.post("/steward/deals/D6/resubmit", data={"csrf_token": "forged"})
+    assert forged.status_code == 403
+    done = anonymous_client.post(
+        "/steward/deals/D6/resubmit", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == "/steward/reconciliation?resubmitted=D6"
+    with session_scope(engine) as session:
+        deal = session.exec(select(SyncDeal).where(col(SyncDeal.opportunity_id) == "D6")).one()
+        rows = session.exec(select(SyncException).where(col(SyncException.subject) == "D6"))
+        resolved = {(row.status, row.resolved_by) for row in rows}
+        (audited,) = session.exec(
+            select(StewardAction).where(col(StewardAction.action) == "resubmit_deal")
+        )
+    assert deal.state == DealState.RECEIVED
+    assert resolved == {("resolved", audited.actor)}
+    assert audited.subject == "D6"
+    shown = anonymous_client.get(done.headers["location"])
+    assert "Deal D6 was resubmitted" in shown.text
+    assert 'action="/steward/deals/D6/resubmit"' not in shown.text
+    again = anonymous_client.post("/steward/deals/D6/resubmit", data={"csrf_token": csrf})
+    assert again.status_code == 409  # no longer in exception: an error page, nothing changed
