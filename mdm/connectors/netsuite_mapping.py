@@ -1,8 +1,9 @@
-"""NetSuite record bodies from the ports' records, and ports' records from NetSuite's JSON."""
+"""NetSuite record bodies from the ports' records, and ports' records from NetSuite's JSON
+(record API answers for payments, SuiteQL rows for invoices)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,24 @@ BILLING_TYPES = {
     "milestone": "FF",
     "retainer": "CB",
 }
-STATUSES = {"open": "open", "paid in full": "paid", "voided": "cancelled", "cancelled": "cancelled"}
+INVOICE_TYPE = "CustInvc"
+# SuiteQL's invoice status codes (`CustInvc:A` in a saved search): A Open, B Paid In Full,
+# V Voided; any other (pending approval, rejected) reads as open, as an unknown status did.
+INVOICE_STATUS_CODES = {"A": "open", "B": "paid", "V": "cancelled"}
+# What `invoices` reads: the currency's name (the text the record API's `refName` gave; the hub
+# names currencies by ISO code) and ISO dates rather than the account's date format.
+INVOICE_COLUMNS = (
+    "id",
+    "tranid",
+    "externalid",
+    "entity",
+    "BUILTIN.DF(currency) AS currency",
+    "TO_CHAR(trandate, 'YYYY-MM-DD') AS trandate",
+    "TO_CHAR(duedate, 'YYYY-MM-DD') AS duedate",
+    "foreigntotal",
+    "foreignamountunpaid",
+    "status",
+)
 
 
 def ref(value: str) -> dict[str, str]:
@@ -105,24 +123,44 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
-def invoice(record: dict[str, Any], today: date) -> Invoice:
-    """An invoice record as the port's `Invoice` (open and past due counts as overdue)."""
-    due = _day(record.get("dueDate"))
-    status = STATUSES.get(str(record.get("status", "")).lower(), "open")
+def invoice_query(since: datetime | None) -> str:
+    """SuiteQL for the invoices changed at or after `since` (all of them without it), by id.
+
+    By id rather than by `lastmodifieddate`: an invoice changed while the pages are read keeps
+    its place (or, newly matching, pushes the rest one place on), so offset paging never skips
+    one; at worst one is read twice, and the reader dedupes. Dates come back in the account's
+    date format unless asked for with `TO_CHAR`.
+    """
+    where = f"type = '{INVOICE_TYPE}'"
+    if since is not None:
+        moment = since if since.tzinfo else since.replace(tzinfo=UTC)
+        # Whole seconds, rounded down: the bound stays inclusive (a reader dedupes by id).
+        stamp = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        where += f" AND lastmodifieddate >= TO_TIMESTAMP('{stamp}', 'YYYY-MM-DD HH24:MI:SS')"
+    return f"SELECT {', '.join(INVOICE_COLUMNS)} FROM transaction WHERE {where} ORDER BY id"
+
+
+def invoice(row: dict[str, Any], today: date) -> Invoice:
+    """A SuiteQL invoice row as the port's `Invoice` (open and past due counts as overdue).
+
+    SuiteQL leaves a null column out of the row. The project is not read: the transaction
+    header has no project column in SuiteQL (NetSuite keeps it on the lines).
+    """
+    due = _day(row.get("duedate"))
+    status = INVOICE_STATUS_CODES.get(str(row.get("status", "")), "open")
     if status == "open" and due is not None and due < today:
         status = "overdue"
-    issued = _day(record.get("tranDate"))
     return Invoice(
-        id=str(record["id"]),
-        number=str(record.get("tranId") or record["id"]),
-        customer_id=_ref_id(record.get("entity")) or "",
-        project_id=_ref_id(record.get("job")),
-        external_id=record.get("externalId"),
-        issued_on=issued or today,
+        id=str(row["id"]),
+        number=str(row.get("tranid") or row["id"]),
+        customer_id=str(row.get("entity") or ""),
+        project_id=None,
+        external_id=row.get("externalid"),
+        issued_on=_day(row.get("trandate")) or today,
         due_on=due,
-        total=Decimal(str(record.get("total", "0"))),
-        remaining=Decimal(str(record.get("amountRemaining", "0"))),
-        currency=_currency(record.get("currency")),
+        total=Decimal(str(row.get("foreigntotal", "0"))),
+        remaining=Decimal(str(row.get("foreignamountunpaid", "0"))),
+        currency=str(row.get("currency") or ""),
         status=status,
     )
 

@@ -1,10 +1,12 @@
 """A NetSuite-shaped ERP sandbox: REST record API, OAuth2, async jobs, concurrency governance.
 
 Serves `/services/rest/record/v1/{customer,job,salesOrder,invoice,customerPayment}` (see
-`netsuite_routes`), the OAuth2 token endpoint, `/services/rest/system/v1/governanceLimits`
-and the async job API. NetSuite limits requests in flight per account, not per second:
-past `concurrency_limit` concurrent requests the sandbox answers REST's 429, so a client
-must hold a semaphore rather than only back off (systems.md §1.5).
+`netsuite_routes`), SuiteQL over invoices at `/services/rest/query/v1/suiteql` (see
+`netsuite_suiteql_routes`), the OAuth2 token endpoint,
+`/services/rest/system/v1/governanceLimits` and the async job API. NetSuite limits requests in
+flight per account, not per second: past `concurrency_limit` concurrent requests the sandbox
+answers REST's 429, so a client must hold a semaphore rather than only back off
+(systems.md §1.5).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from mdm.sandbox.netsuite_http import AsyncJobs, envelope, error_answer, throttl
 from mdm.sandbox.netsuite_records import new_store
 from mdm.sandbox.netsuite_routes import router as record_router
 from mdm.sandbox.netsuite_seed import seed_from_csv
+from mdm.sandbox.netsuite_suiteql_routes import router as suiteql_router
 
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 GOVERNANCE_PATH = "/services/rest/system/v1/governanceLimits"
@@ -92,7 +95,8 @@ def create_app(*, seed: bool = True, concurrency_limit: int = 5) -> FastAPI:
     if seed:
         seed_from_csv(sandbox.store)
     state = NetSuiteState(concurrency_limit)
-    app = create_sandbox_app(sandbox, [system_router, record_router], "NetSuite sandbox")
+    routers = [system_router, record_router, suiteql_router]
+    app = create_sandbox_app(sandbox, routers, "NetSuite sandbox")
     app.state.netsuite = state
 
     @app.exception_handler(RequestValidationError)

@@ -19,12 +19,12 @@ from mdm.connectors.ports import Invoice
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.context import JobContext
-from mdm.jobs.tasks import RetryStrategy, registry
+from mdm.jobs.tasks import registry
 from mdm.sync import systems
 from mdm.sync.billing import to_cents
 from mdm.sync.models import BillingState, BillingTransaction, SyncCursor, SyncDeal
 from mdm.sync.p2c import writeback_window
-from mdm.sync.p2c_jobs import request_writeback, task
+from mdm.sync.p2c_jobs import FLOW_RETRY, request_writeback, task
 
 INVOICES = "p2c.invoices"
 INVOICES_CURSOR = "p2c.invoices.since"
@@ -38,7 +38,9 @@ def invoices_job(round_: str) -> store.NewJob:
     return store.new_job(task(INVOICES), {"poll_round": round_}, idempotency_key=key)
 
 
-@registry.task(name=INVOICES, retry=RetryStrategy(max_attempts=3), lock="p2c:invoices")
+# The flows' patience: a read fails whole when one of its calls fails, and the ERP may fail for
+# minutes; three quick attempts would dead-letter the round.
+@registry.task(name=INVOICES, retry=FLOW_RETRY, lock="p2c:invoices")
 def read_invoices(context: JobContext, poll_round: str) -> None:
     """Copy changed ERP invoices (number, amount paid) onto their transactions."""
     started = utcnow()

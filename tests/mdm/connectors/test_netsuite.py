@@ -18,7 +18,7 @@ from mdm import correlation
 from mdm.clock import utcnow
 from mdm.connectors.config import SystemConnection
 from mdm.connectors.errors import PermanentRemoteError, ThrottledError, TransientRemoteError
-from mdm.connectors.netsuite import NetSuiteErp, build
+from mdm.connectors.netsuite import MAX_PAGE, SUITEQL, NetSuiteErp, build
 from mdm.connectors.ports import BillingLine, BillingTransaction, CustomerSpec, ErpPort, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs import store
@@ -53,7 +53,9 @@ def base(served: str) -> str:
     return served
 
 
-def _adapter(base: str, timeout: float = TIMEOUT, **options: Any) -> NetSuiteErp:
+def _adapter(
+    base: str, timeout: float = TIMEOUT, page_size: int = MAX_PAGE, **options: Any
+) -> NetSuiteErp:
     """The adapter over OAuth2 client credentials."""
     connection = SystemConnection(
         product="netsuite",
@@ -64,7 +66,7 @@ def _adapter(base: str, timeout: float = TIMEOUT, **options: Any) -> NetSuiteErp
         rate_per_second=1000,
         **options,
     )
-    adapter = build(connection, base)
+    adapter = build(connection, base, page_size=page_size)
     port: ErpPort = adapter  # type-checked: the adapter implements the ERP port
     assert port.system == "netsuite"
     return adapter
@@ -105,7 +107,7 @@ def _hung_logged(base: str, path_part: str) -> list[dict[str, Any]]:
     a hang left by an earlier test may land in this test's log too, hence the path)."""
     deadline = time.monotonic() + 10 * HANG
     while time.monotonic() < deadline:
-        entries = _log(base)
+        entries = _log(base, "/services/rest/")
         hung = [e for e in entries if e["fault"] == FaultKind.COMMIT_THEN_TIMEOUT]
         if any(path_part in e["path"] for e in hung):
             return entries
@@ -227,6 +229,71 @@ def test_invoices_and_payments_since_a_moment(erp: NetSuiteErp, base: str) -> No
     assert invoice.remaining == Decimal("750.50")
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert (erp.invoices(later), erp.payments(later)) == ([], [])
+
+
+def test_invoices_are_read_by_suiteql_pages_not_one_call_per_invoice(base: str) -> None:
+    paging = _adapter(base, page_size=2)
+    try:
+        billed = [paging.post_billing(_billing(paging, f"BILL-{n}"), key=f"k{n}") for n in range(5)]
+        before = len(_log(base, "/services/rest/"))
+        found = paging.invoices(None)
+    finally:
+        paging.close()
+    reads = _log(base, "/services/rest/")[before:]
+    assert [(e["method"], e["path"], e["headers"].get("prefer")) for e in reads] == [
+        ("POST", SUITEQL, "transient")
+    ] * 3  # five rows, two to a page
+    assert [invoice.id for invoice in found] == [ref.id for ref in billed]
+    assert [invoice.external_id for invoice in found] == [f"BILL-{n}" for n in range(5)]
+    first = found[0]
+    assert (first.number, first.total, first.remaining, first.currency) == (
+        f"INV{first.id}",
+        Decimal("1750.50"),
+        Decimal("1750.50"),
+        "EUR",
+    )
+    customer = httpx.get(f"{base}{RECORDS}/customer/eid:{GOLDEN}", headers=AUTH).json()["id"]
+    assert (first.issued_on, first.due_on, first.customer_id, first.status) == (
+        date(2025, 3, 31),
+        date(2025, 4, 30),
+        customer,
+        "overdue",  # open, and due long ago
+    )
+
+
+def test_invoices_since_a_moment_are_those_changed_since(erp: NetSuiteErp, base: str) -> None:
+    earlier = erp.post_billing(_billing(erp, "BILL-OLD"), key="o")
+    time.sleep(1.1)  # SuiteQL's bound is whole seconds: leave the first invoice's second
+    since = datetime.now(UTC)
+    later = erp.post_billing(_billing(erp, "BILL-NEW"), key="n")
+    assert [invoice.id for invoice in erp.invoices(since)] == [later.id]
+    assert {invoice.id for invoice in erp.invoices(None)} == {earlier.id, later.id}
+
+
+@pytest.mark.parametrize(
+    "kind", [FaultKind.HTTP_5XX, FaultKind.FAIL_BEFORE_COMMIT, FaultKind.THROTTLE]
+)
+def test_a_fault_on_the_suiteql_call_is_transient_and_the_read_again_succeeds(
+    erp: NetSuiteErp, base: str, kind: FaultKind
+) -> None:
+    billed = erp.post_billing(_billing(erp), key="q1")
+    _fault(base, kind, path=SUITEQL)
+    with pytest.raises(TransientRemoteError) as failed:
+        erp.invoices(None)
+    assert not failed.value.outcome_unknown
+    assert [invoice.id for invoice in erp.invoices(None)] == [billed.id]
+
+
+def test_a_hung_suiteql_call_is_transient_with_an_unknown_outcome(
+    impatient: NetSuiteErp, base: str
+) -> None:
+    billed = impatient.post_billing(_billing(impatient), key="q2")
+    _fault(base, FaultKind.COMMIT_THEN_TIMEOUT, path=SUITEQL)
+    with pytest.raises(TransientRemoteError) as lost:
+        impatient.invoices(None)
+    assert lost.value.outcome_unknown  # a read: asking again is always safe
+    assert [invoice.id for invoice in impatient.invoices(None)] == [billed.id]
+    _hung_logged(base, SUITEQL)
 
 
 @pytest.mark.parametrize("retry_after", [7, None])
