@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,9 @@ from sqlalchemy import Engine, update
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.models import JobStatus
-from mdm.jobs.runtime import worker_config
 from mdm.jobs.tasks import TaskRegistry, registry
-from mdm.jobs.worker import Worker
 from mdm.settings import Settings
+from tests.support.burst import drain
 from tests.support.crash_workers import mdm_command, worker_env
 from tests.support.worker_processes import WorkerProcesses
 
@@ -94,14 +92,7 @@ class FlowWorkers(WorkerProcesses):
 
 def run_tasks(engine: Engine, settings: Settings, names: Iterable[str]) -> None:
     """Run, in this process, every job of the named tasks (and of no other) until none is left."""
-    chosen = {name: registry.tasks[name] for name in names}
-    worker = Worker(engine, TaskRegistry(chosen), worker_config(settings), settings=settings)
-    try:
-        worker.run(threading.Event(), burst=True)
-    finally:
-        for resource in worker.resources.values():  # the adapters' connection pools
-            if hasattr(resource, "close"):
-                resource.close()
+    drain(engine, settings, TaskRegistry({name: registry.tasks[name] for name in names}))
 
 
 def route(engine: Engine, keys: Sequence[str]) -> list[str]:

@@ -8,7 +8,6 @@ deals. Opportunities are added per test; a fixed-fee deal of Bergmann's has a co
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,12 +27,12 @@ from mdm.db import session_scope
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import LinkKind
 from mdm.golden.membership import merge
-from mdm.jobs.runtime import build_worker
 from mdm.records.service import RecordInput, ingest
 from mdm.sandbox import kantata, netsuite, salesforce
 from mdm.settings import Settings
 from mdm.sync.models import SyncDeal
 from mdm.sync.q2p_poll import poll_won_deals
+from tests.support.burst import drain
 from tests.support.lookups import golden_of
 from tests.support.sandboxes import serving
 
@@ -235,13 +234,7 @@ def add_msa(engine: Engine, account: str, rate_card: str | None = "EMEA Standard
 def run_flows(engine: Engine, settings: Settings, *, poll: bool = True) -> int:
     """Poll the CRM once, then run a real worker until no job is left; returns deals polled."""
     found = poll_won_deals(engine, settings, utcnow()) if poll else 0
-    worker = build_worker(engine, settings)
-    try:
-        worker.run(threading.Event(), burst=True)
-    finally:
-        for resource in worker.resources.values():  # the adapters' connection pools
-            if hasattr(resource, "close"):
-                resource.close()
+    drain(engine, settings)
     return found
 
 

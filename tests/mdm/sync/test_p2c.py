@@ -3,7 +3,6 @@ real worker: collection, posting once, supplementary billing, and the write-back
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,13 +20,14 @@ from mdm.connectors.config import SystemConnection
 from mdm.connectors.ports import CustomerSpec, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs.models import Job, JobStatus
-from mdm.jobs.runtime import build_worker, duties
+from mdm.jobs.runtime import duties
 from mdm.sandbox import kantata, netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
 from mdm.sync.p2c_jobs import POST_BATCH
 from mdm.sync.p2c_poll import poll_billable
+from tests.support.burst import drain
 from tests.support.sandboxes import serving
 
 AUTH = {"Authorization": "Bearer sandbox-token"}
@@ -173,13 +173,7 @@ def _run(engine: Engine, settings: Settings, *, poll: bool = True) -> None:
     """One poll round, then a worker until every job is done."""
     if poll:
         poll_billable(engine, settings, utcnow())
-    worker = build_worker(engine, settings)
-    try:
-        worker.run(threading.Event(), burst=True)
-    finally:
-        for resource in worker.resources.values():
-            if hasattr(resource, "close"):
-                resource.close()
+    drain(engine, settings)
 
 
 def _transactions(engine: Engine) -> list[BillingTransaction]:

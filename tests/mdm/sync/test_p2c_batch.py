@@ -3,7 +3,6 @@ each posted once, refusals handed to their own jobs, a lost answer retried witho
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,12 +19,12 @@ from mdm.connectors.ports import CustomerSpec, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.models import Job
-from mdm.jobs.runtime import build_worker
 from mdm.sandbox import netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
 from mdm.sync.p2c_jobs import POST_BATCH, post_batch_jobs, post_job
+from tests.support.burst import drain
 from tests.support.sandboxes import serving
 
 AUTH = {"Authorization": "Bearer sandbox-token"}
@@ -135,13 +134,7 @@ def _enqueue(engine: Engine, jobs: list[store.NewJob]) -> int:
 
 
 def _run(engine: Engine, settings: Settings) -> None:
-    worker = build_worker(engine, settings)
-    try:
-        worker.run(threading.Event(), burst=True)
-    finally:
-        for resource in worker.resources.values():
-            if hasattr(resource, "close"):
-                resource.close()
+    drain(engine, settings)
 
 
 def _posted(engine: Engine) -> dict[str, str | None]:

@@ -4,7 +4,6 @@ and the poll round repairs an account left with unwritten changes, once per chan
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -20,7 +19,6 @@ from mdm.connectors.config import SystemConnection
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.models import Job, JobStatus
-from mdm.jobs.runtime import build_worker
 from mdm.sandbox import salesforce
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
@@ -28,6 +26,7 @@ from mdm.sync.p2c import record_posting
 from mdm.sync.p2c_jobs import WRITEBACK, request_writeback, writeback_job
 from mdm.sync.p2c_poll import poll_billable
 from mdm.sync.p2c_writeback import mark_written
+from tests.support.burst import drain
 from tests.support.sandboxes import serving
 
 AUTH = {"Authorization": "Bearer sandbox-token"}
@@ -104,13 +103,7 @@ def _run_now(engine: Engine, settings: Settings) -> None:
     """Make every queued job due, then run them all."""
     with session_scope(engine, write=True) as session:
         session.connection().execute(update(store.JOB).values(run_at=utcnow()))
-    worker = build_worker(engine, settings)
-    try:
-        worker.run(threading.Event(), burst=True)
-    finally:
-        for resource in worker.resources.values():
-            if hasattr(resource, "close"):
-                resource.close()
+    drain(engine, settings)
 
 
 def _crm_writes(crm: str) -> list[dict[str, Any]]:
