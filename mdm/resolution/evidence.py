@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, or_, select
 
 from mdm.clock import utcnow
@@ -18,6 +18,7 @@ from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import CandidateStatus, MatchCandidate
 
 ENGINE = "engine"
+OPEN, SUPERSEDED = CandidateStatus.OPEN.value, CandidateStatus.SUPERSEDED.value
 _PAIR_COLUMNS = {
     "source_system_l",
     "source_id_l",
@@ -142,9 +143,15 @@ def refresh_candidates(
     ids = records.record_ids
     existing = _existing(session, ids)
     now = utcnow()
-    for key, candidate in existing.items():
-        if candidate.status == CandidateStatus.OPEN and key not in wanted:
-            candidate.status, candidate.decided_at = CandidateStatus.SUPERSEDED, now
+    retired = [
+        cid for key, (cid, status) in existing.items() if status == OPEN and key not in wanted
+    ]
+    for start in range(0, len(retired), 500):
+        session.execute(
+            update(MatchCandidate)
+            .where(col(MatchCandidate.id).in_(retired[start : start + 500]))
+            .values(status=CandidateStatus.SUPERSEDED.value, decided_at=now)
+        )
     fresh = [
         {
             "entity_type": entity.value,
@@ -160,16 +167,21 @@ def refresh_candidates(
         if (a, b) not in existing
     ]
     reopened = [
-        k for k in wanted if k in existing and existing[k].status == CandidateStatus.SUPERSEDED
+        {"cid": existing[key][0], "p": wanted[key]["probability"]}
+        for key in wanted
+        if key in existing and existing[key][1] == SUPERSEDED
     ]
-    for key in reopened:
-        existing[key].status, existing[key].probability = (
-            CandidateStatus.OPEN,
-            wanted[key]["probability"],
+    if reopened:
+        table = MatchCandidate.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("cid"))
+            .values(status=OPEN, probability=bindparam("p")),
+            reopened,
         )
+        _expire(session, {row["cid"] for row in reopened})
     if fresh:
         insert_rows(session, MatchCandidate, fresh)
-    session.flush()
     return len(wanted)
 
 
@@ -216,14 +228,30 @@ def _uncertainty(probability: float) -> float:
     return round(1.0 - abs(probability - 0.5) * 2, 4)
 
 
-def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], MatchCandidate]:
-    # Only pairs with both records in scope: a candidate reaching outside was not looked at.
+def _expire(session: Session, candidate_ids: set[int]) -> None:
+    """Forget loaded copies of candidates changed behind the ORM's back (a Core update)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, MatchCandidate) and obj.id in candidate_ids:
+            session.expire(obj)
+
+
+def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[int, str]]:
+    """(id, status) of the candidates between these records, by record pair.
+
+    Only pairs with both records in scope: a candidate reaching outside was not looked at.
+    Columns, not rows: a busy hub keeps many retired candidates per record, and loading each
+    one's explanation (JSON) cost more than the rest of the refresh."""
     inside = set(ids)
-    found: dict[tuple[int, int], MatchCandidate] = {}
+    found: dict[tuple[int, int], tuple[int, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        query = select(MatchCandidate).where(col(MatchCandidate.record_a_id).in_(chunk))
-        for candidate in session.exec(query):
-            if candidate.record_b_id in inside:
-                found[(candidate.record_a_id, candidate.record_b_id)] = candidate
+        query = select(
+            MatchCandidate.id,
+            MatchCandidate.record_a_id,
+            MatchCandidate.record_b_id,
+            MatchCandidate.status,
+        ).where(col(MatchCandidate.record_a_id).in_(chunk))
+        for cid, a, b, status in session.exec(query):
+            if b in inside and cid is not None:
+                found[(a, b)] = (cid, status)
     return found
