@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from mdm.jobs import store
 from mdm.jobs.models import JobStatus
-from mdm.jobs.tasks import RetryStrategy, Task, registry
+from mdm.jobs.tasks import RetryStrategy, Task, load_task_modules, registry
 from mdm.sync.models import BillingTransaction, SyncDeal
 
 COLLECT = "p2c.collect"
@@ -40,8 +40,9 @@ BATCH_SIZE = 50
 
 
 def task(name: str) -> Task:
-    """A registered project-to-cash task."""
-    found = registry.get(name)
+    """A registered project-to-cash task (its module is imported on first use: a caller that
+    only queues jobs need not know which module defines the task)."""
+    found = registry.get(name) or load_task_modules().get(name)
     assert found is not None, f"{name} is not registered"
     return found
 
