@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import bindparam, update
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, or_, select
 
 from mdm.clock import utcnow
@@ -78,51 +79,81 @@ def record_links(
     golden_of_row: Sequence[str],
     pairs: pd.DataFrame,
 ) -> int:
-    """Replace the engine's links among these records with this run's linked pairs."""
-    ids = records.record_ids
-    now = utcnow()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.execute(
-            update(GoldenLink)
-            .where(
-                col(GoldenLink.active),
-                col(GoldenLink.kind) != LinkKind.STEWARD.value,
-                or_(col(GoldenLink.record_a_id).in_(chunk), col(GoldenLink.record_b_id).in_(chunk)),
-            )
-            .values(active=False, ended_at=now)
-        )
+    """Make the engine's active links among these records this run's linked pairs.
+
+    A link found again with the same kind and score is kept (its `created_at` says when it was
+    first found); one no longer found, or found with another score, ends; a new one starts.
+    Re-resolving a neighbourhood thus writes what changed, not every link again."""
     linked = pairs[pairs["decision"] == "link"]
     left, right = _rows(records, linked)
+    ids = records.record_ids
     # the clustering may split a linked pair apart (a weak bridge): no link then
     kept = [
         i
         for i, (a, b) in enumerate(zip(left, right, strict=True))
         if golden_of_row[a] == golden_of_row[b]
     ]
-    chosen = linked.iloc[kept]
-    probability = chosen["probability"].astype(float).tolist()
-    rules = chosen["rule"].tolist()
-    rows = []
-    for i, why, p, rule in zip(kept, explanations(chosen), probability, rules, strict=True):
+    probability = linked["probability"].astype(float).tolist()
+    rules = linked["rule"].tolist()
+    found: dict[tuple[int, int], tuple[int, str, float]] = {}
+    for i in kept:
+        kind = LinkKind.AUTO if rules[i] in ("none", "") else LinkKind.RULE
         low, high = sorted((ids[left[i]], ids[right[i]]))
-        kind = LinkKind.AUTO if rule in ("none", "") else LinkKind.RULE
-        rows.append(
-            {
-                "entity_type": entity.value,
-                "record_a_id": low,
-                "record_b_id": high,
-                "kind": kind.value,
-                "score": p,
-                "explanation": why,
-                "actor": ENGINE,
-                "active": True,
-                "created_at": now,
-            }
+        found[(low, high)] = (i, kind.value, probability[i])
+    now = utcnow()
+    current = _active_engine_links(session, ids)
+    same = {
+        key
+        for key, (_lid, kind, score) in current.items()
+        if key in found and (found[key][1], found[key][2]) == (kind, score)
+    }
+    ended = [lid for key, (lid, _kind, _score) in current.items() if key not in same]
+    for start in range(0, len(ended), 500):
+        session.execute(
+            update(GoldenLink)
+            .where(col(GoldenLink.id).in_(ended[start : start + 500]))
+            .values(active=False, ended_at=now)
         )
+    new = [(key, found[key]) for key in sorted(found) if key not in same]
+    why = explanations(linked.iloc[[i for _key, (i, _kind, _p) in new]])
+    rows = [
+        {
+            "entity_type": entity.value,
+            "record_a_id": low,
+            "record_b_id": high,
+            "kind": kind,
+            "score": p,
+            "explanation": explained,
+            "actor": ENGINE,
+            "active": True,
+            "created_at": now,
+        }
+        for ((low, high), (_i, kind, p)), explained in zip(new, why, strict=True)
+    ]
     if rows:
         insert_rows(session, GoldenLink, rows)
-    return len(rows)
+    return len(found)
+
+
+def _active_engine_links(
+    session: Session, ids: list[int]
+) -> dict[tuple[int, int], tuple[int, str, float]]:
+    """(id, kind, score) of the active engine links touching these records, by record pair."""
+    session.flush()  # read through the connection: what the session holds goes first
+    link = GoldenLink.__table__.c  # type: ignore[attr-defined]
+    found: dict[tuple[int, int], tuple[int, str, float]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = sql_select(
+            link.id, link.record_a_id, link.record_b_id, link.kind, link.score
+        ).where(
+            link.active,
+            link.kind != LinkKind.STEWARD.value,
+            or_(link.record_a_id.in_(chunk), link.record_b_id.in_(chunk)),
+        )
+        for lid, a, b, kind, score in session.connection().execute(query):
+            found[(a, b)] = (lid, kind, score if score is not None else -1.0)
+    return found
 
 
 def refresh_candidates(
