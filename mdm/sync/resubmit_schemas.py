@@ -12,11 +12,13 @@ class ResubmittedOut(BaseModel):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "example": {
-                "opportunity_id": "006Qy000001AbCdE",
-                "resolved_exceptions": [41, 42],
-                "job_key": "q2p:deal_won:006Qy000001AbCdE:resubmit:1",
-            }
+            "examples": [
+                {
+                    "opportunity_id": "006Qy000001AbCdE",
+                    "resolved_exceptions": [41, 42],
+                    "job_key": "q2p:deal_won:006Qy000001AbCdE:resubmit:1",
+                }
+            ]
         }
     )
 
