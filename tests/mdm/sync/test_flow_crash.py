@@ -23,12 +23,19 @@ from mdm.clock import utcnow
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.hooks import STEPS
-from mdm.jobs.models import JobStatus
+from mdm.jobs.models import Job, JobStatus
 from mdm.settings import Settings
 from mdm.sync import p2c_cash, q2p
 from mdm.sync.billing import to_cents
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal, SyncException
-from mdm.sync.p2c_jobs import COLLECT, POST_BATCH, WRITEBACK, collect_job, post_batch_job
+from mdm.sync.p2c_jobs import (
+    COLLECT,
+    POST,
+    POST_BATCH,
+    WRITEBACK,
+    collect_job,
+    post_job,
+)
 from mdm.sync.p2c_poll import poll_billable
 from mdm.sync.q2p_poll import poll_won_deals
 from tests.mdm.sync.q2p_world import (
@@ -55,7 +62,7 @@ from tests.support.flow_crash import (
 __all__ = ["sync_settings", "systems"]  # the fixtures, used by name
 
 Q2P_STEPS = (q2p.DEAL_WON, q2p.ERP_CUSTOMER, q2p.PSA_CUSTOMER, q2p.PSA_PROJECT, q2p.LINK)
-P2C_STEPS = (COLLECT, POST_BATCH, WRITEBACK, p2c_cash.INVOICES)
+P2C_STEPS = (COLLECT, POST_BATCH, POST, WRITEBACK, p2c_cash.INVOICES)
 
 
 @pytest.fixture
@@ -151,7 +158,8 @@ def test_quote_to_project_with_workers_killed_at_every_step_creates_each_record_
 # transaction id's suffix: minutes / 60 x rate per line, rounded half up, plus expenses;
 # a fixed-fee deal bills its completed milestone and never its time.
 P1_BILLS = {"tm_2025_01": 12000, "tm_2025_02": 1167}  # 60 min at 120.00; 7 min at 99.99
-P2_BILLS = {"ms": 1250050}  # the milestone; 600 minutes of time are not billed
+# Two completed milestones (a third is not completed); 600 minutes of time are not billed.
+P2_BILLS = {"ms": 1250050, "ms2": 300000}
 P3_BILLS = {"tm_2025_01": 22500 + 4929}  # 90 min at 150.00 and a 49.29 expense
 
 
@@ -176,11 +184,13 @@ def _linked_deals(
     add_time(psa, two, "2025-01-10", 600, 15000, currency="EUR")
     add_milestone(psa, two, 500000, None)
     milestone = add_milestone(psa, two, P2_BILLS["ms"], "2025-02-10")
+    design = add_milestone(psa, two, P2_BILLS["ms2"], "2025-01-20")
     add_time(psa, three, "2025-01-10", 90, 15000, currency="USD")
     add_expense(psa, three, "2025-01-20", 4929)
     expected = {
         **{f"bt_{linked[0].id}_{suffix}": cents for suffix, cents in P1_BILLS.items()},
         f"bt_{linked[1].id}_ms_{milestone}": P2_BILLS["ms"],
+        f"bt_{linked[1].id}_ms_{design}": P2_BILLS["ms2"],
         **{f"bt_{linked[2].id}_{suffix}": cents for suffix, cents in P3_BILLS.items()},
     }
     return linked, expected
@@ -193,8 +203,9 @@ def _collect(engine: Engine, *jobs: store.NewJob) -> None:
 
 def _stage_billing(engine: Engine, settings: Settings, linked: list[SyncDeal]) -> list[str]:
     """One pending job of each project-to-cash step: the third deal posted (its write-back
-    pending), the second collected (its posting batch pending), the first to collect, and a
-    read of the ERP's invoices. Returns their keys in step order."""
+    pending), the second collected (its posting batch pending, and one of its two transactions
+    handed to its own posting job, as a batch does with one the ERP refused), the first to
+    collect, and a read of the ERP's invoices. Returns their keys in step order."""
     first, second, third = linked
     _collect(engine, collect_job(third, "staged"))
     run_tasks(engine, settings, (COLLECT, POST_BATCH))
@@ -202,13 +213,26 @@ def _stage_billing(engine: Engine, settings: Settings, linked: list[SyncDeal]) -
     run_tasks(engine, settings, (COLLECT,))
     _collect(engine, collect_job(first, "staged"), p2c_cash.invoices_job("staged"))
     (posted,) = _transactions(engine, third.id)
-    (pending,) = _transactions(engine, second.id)
+    pending = _transactions(engine, second.id)
+    assert len(pending) == 2  # its two completed milestones
+    _collect(engine, post_job(pending[1]))
     return [
         f"p2c:collect:{first.id}:staged",
-        post_batch_job([pending.id]).idempotency_key,
+        _pending_key(engine, POST_BATCH),
+        f"p2c:post:{pending[1].id}",
         f"p2c:writeback:{third.account_id}:{posted.id}:{posted.revision}",
         "p2c:invoices:staged",
     ]
+
+
+def _pending_key(engine: Engine, task: str) -> str:
+    """The key of the one job of `task` waiting to run."""
+    with session_scope(engine) as session:
+        query = select(Job.idempotency_key).where(
+            col(Job.task) == task, col(Job.status) == JobStatus.TODO
+        )
+        (key,) = session.exec(query).all()
+    return key
 
 
 def _transactions(engine: Engine, deal_id: int | None = None) -> list[BillingTransaction]:
