@@ -18,7 +18,7 @@ from seeds import write_seeds
 from tests.benchmarks.data import Dataset, seed_children, seed_customers
 
 WORLD_SEED = 11
-WORLD_CUSTOMERS = 1500
+WORLD_CUSTOMERS = 4000
 
 
 def main() -> int:
