@@ -66,10 +66,10 @@ def main(ingest_only: bool = False) -> None:
         }
         started = time.perf_counter()
         if ingest_only:
-            for path, entity in seed_files(ROOT / "seeds" / "data"):
+            for path, kind in seed_files(ROOT / "seeds" / "data"):
                 # exit 1 only says some rows were quarantined, as the seeds' corruption wants
                 done = subprocess.run(
-                    [MDM, "ingest", entity.plural, str(path)], cwd=ROOT, env=env, text=True,
+                    [MDM, "ingest", kind.plural, str(path)], cwd=ROOT, env=env, text=True,
                     capture_output=True, check=False,
                 )  # fmt: skip
                 assert done.returncode in (0, 1), done.stderr
