@@ -53,21 +53,18 @@ def writeback(
     if not due:
         return  # an earlier write-back of the account carried these changes
     crm, today = systems.crm(context), utcnow().date()
+    days_of = {tx.id: days for tx, days in books}
     by_currency: dict[str, list[BillingTransaction]] = defaultdict(list)
     for tx in due:
         by_currency[tx.currency].append(tx)
     for currency, changed in sorted(by_currency.items()):
         for tx in changed:
-            status = invoice_status(tx, _days(books, tx), today=today)
+            status = invoice_status(tx, days_of[tx.id], today=today)
             crm.write_invoice_status(account_id, status, key=f"p2c:writeback:{tx.id}:{tx.revision}")
         summary = receivables([b for b in books if b[0].currency == currency], currency, today)
         key = f"{context.idempotency_key}:summary:{currency}"
         crm.write_payment_summary(account_id, summary, key=key)
         mark_written(context.engine, changed)
-
-
-def _days(books: Books, tx: BillingTransaction) -> int:
-    return next(days for row, days in books if row.id == tx.id)
 
 
 def mark_written(engine: Engine, written: list[BillingTransaction]) -> None:

@@ -3,83 +3,38 @@ real worker: collection, posting once, supplementary billing, and the write-back
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import httpx
-import pytest
-from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from mdm.clock import utcnow
 from mdm.connectors import registry as connectors
-from mdm.connectors.config import SystemConnection
 from mdm.connectors.ports import CustomerSpec, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs.models import Job, JobStatus
 from mdm.jobs.runtime import duties
-from mdm.sandbox import kantata, netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
 from mdm.sync.p2c_jobs import POST_BATCH
 from mdm.sync.p2c_poll import poll_billable
+from tests.mdm.sync.p2c_world import (
+    AUTH,
+    KANTATA,
+    NETSUITE,
+    SALESFORCE,
+    TIMEOUT,
+    Sandboxes,
+    flow_settings,
+    served,
+    urls,
+)
 from tests.support.burst import drain
-from tests.support.sandboxes import serving
 
-AUTH = {"Authorization": "Bearer sandbox-token"}
-KANTATA = "/api/v1"
-NETSUITE = "/services/rest/record/v1"
-SALESFORCE = "/services/data/v61.0"
-TIMEOUT = 1.0  # the ERP adapter gives up on a hang after this; generous for noisy machines
-
-
-@dataclass(frozen=True)
-class Sandboxes:
-    crm: str
-    psa: str
-    erp: str
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandboxes]:
-    with (
-        serving(salesforce.create_app(seed=False)) as crm,
-        serving(kantata.create_app(seed=False)) as psa,
-        serving(netsuite.create_app(seed=False)) as erp,
-    ):
-        yield Sandboxes(crm, psa, erp)
-
-
-@pytest.fixture
-def urls(served: Sandboxes) -> Sandboxes:
-    for url in (served.crm, served.psa, served.erp):
-        assert httpx.post(f"{url}/_sandbox/reset").status_code == 204
-    return served
-
-
-@pytest.fixture
-def flow_settings(settings: Settings, urls: Sandboxes) -> Settings:
-    def connection(url: str) -> SystemConnection:
-        return SystemConnection(
-            base_url=url,
-            token=SecretStr("sandbox-token"),
-            timeout_seconds=TIMEOUT,
-            rate_per_second=1000,
-        )
-
-    return settings.model_copy(
-        update={
-            "crm": connection(urls.crm),
-            "psa": connection(urls.psa),
-            "erp": connection(urls.erp),
-            "jobs_backoff_scale": 0.001,
-            "jobs_poll_seconds": 0.02,
-        }
-    )
+__all__ = ["flow_settings", "served", "urls"]  # the fixtures, used by name
 
 
 def _linked_deal(

@@ -3,69 +3,33 @@ each posted once, refusals handed to their own jobs, a lost answer retried witho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 import httpx
-import pytest
-from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from mdm.clock import utcnow
 from mdm.connectors import registry as connectors
-from mdm.connectors.config import SystemConnection
 from mdm.connectors.ports import CustomerSpec, ProjectSpec
 from mdm.db import session_scope
 from mdm.jobs import store
 from mdm.jobs.models import Job
-from mdm.sandbox import netsuite, salesforce
 from mdm.sandbox.faults import FaultKind
 from mdm.settings import Settings
 from mdm.sync.models import BillingState, BillingTransaction, DealState, SyncDeal
 from mdm.sync.p2c_jobs import POST_BATCH, post_batch_jobs, post_job
+from tests.mdm.sync.p2c_world import (
+    AUTH,
+    NETSUITE,
+    SALESFORCE,
+    TIMEOUT,
+    Sandboxes,
+    flow_settings,
+    served,
+    urls,
+)
 from tests.support.burst import drain
-from tests.support.sandboxes import serving
 
-AUTH = {"Authorization": "Bearer sandbox-token"}
-NETSUITE = "/services/rest/record/v1"
-SALESFORCE = "/services/data/v61.0"
-TIMEOUT = 1.0  # the ERP adapter gives up on a hang after this; generous for noisy machines
-
-
-@dataclass(frozen=True)
-class Sandboxes:
-    crm: str
-    erp: str
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandboxes]:
-    with (
-        serving(salesforce.create_app(seed=False)) as crm,
-        serving(netsuite.create_app(seed=False)) as erp,
-    ):
-        yield Sandboxes(crm, erp)
-
-
-@pytest.fixture
-def urls(served: Sandboxes) -> Sandboxes:
-    for url in (served.crm, served.erp):
-        assert httpx.post(f"{url}/_sandbox/reset").status_code == 204
-    return served
-
-
-@pytest.fixture
-def flow_settings(settings: Settings, urls: Sandboxes) -> Settings:
-    def connection(url: str) -> SystemConnection:
-        return SystemConnection(
-            base_url=url, token=SecretStr("sandbox-token"), timeout_seconds=TIMEOUT
-        )
-
-    update = {"crm": connection(urls.crm), "erp": connection(urls.erp)}
-    return settings.model_copy(
-        update={**update, "jobs_backoff_scale": 0.001, "jobs_poll_seconds": 0.02}
-    )
+__all__ = ["flow_settings", "served", "urls"]  # the fixtures, used by name
 
 
 def _deal(engine: Engine, settings: Settings, urls: Sandboxes, name: str) -> SyncDeal:
