@@ -133,6 +133,8 @@ class ProjectRecord(SQLModel, table=True):
     """A project source record's current values in the canonical model."""
 
     __tablename__ = "project_record"
+    # children of a customer are found by its source id when it changes golden record
+    __table_args__ = (Index("ix_project_record_customer", "customer_source_id"),)
 
     source_record_id: int = _record_key()
     name: str = Field(sa_column=Column(String(500), nullable=False))
@@ -154,6 +156,8 @@ class ContractRecord(SQLModel, table=True):
     """A contract source record's current values in the canonical model."""
 
     __tablename__ = "contract_record"
+    # children of a customer are found by its source id when it changes golden record
+    __table_args__ = (Index("ix_contract_record_customer", "customer_source_id"),)
 
     source_record_id: int = _record_key()
     number: str | None = _text(128)

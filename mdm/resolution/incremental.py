@@ -11,11 +11,12 @@ same model, constraints and clustering as `resolve --all`.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, text, tuple_
+from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from matching.batch.probe import probe_pairs
@@ -178,14 +179,20 @@ def _children_of(
     table: type[ContractRecord] | type[ProjectRecord],
     parents: Sequence[tuple[str, str]],
 ) -> set[int]:
+    by_system: dict[str, list[str]] = defaultdict(list)
+    for system, source_id in sorted(set(parents)):
+        by_system[system].append(source_id)
     found: set[int] = set()
-    for start in range(0, len(parents), 200):
-        chunk = [tuple(p) for p in parents[start : start + 200]]
-        refers = tuple_(col(SourceRecord.source_system), col(table.customer_source_id)).in_(chunk)
-        query = (
-            select(SourceRecord.id)
-            .join(table, col(table.source_record_id) == col(SourceRecord.id))
-            .where(refers, col(SourceRecord.status) == RecordStatus.ACTIVE.value)
-        )
-        found.update(i for i in session.exec(query) if i is not None)
+    for system, customers in by_system.items():
+        for start in range(0, len(customers), 500):
+            query = (
+                select(SourceRecord.id)
+                .join(table, col(table.source_record_id) == col(SourceRecord.id))
+                .where(
+                    col(table.customer_source_id).in_(customers[start : start + 500]),
+                    col(SourceRecord.source_system) == system,
+                    col(SourceRecord.status) == RecordStatus.ACTIVE.value,
+                )
+            )
+            found.update(i for i in session.exec(query) if i is not None)
     return found

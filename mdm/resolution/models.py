@@ -87,7 +87,10 @@ class BlockingKey(SQLModel, table=True):
     """One blocking key of one source record, indexed for candidate lookup."""
 
     __tablename__ = "blocking_key"
-    __table_args__ = (Index("ix_blocking_key_lookup", "entity_type", "rule", "key"),)
+    # Covering: a block's members are read from the index alone, without the table.
+    __table_args__ = (
+        Index("ix_blocking_key_members", "entity_type", "rule", "key", "source_record_id"),
+    )
 
     source_record_id: int = Field(
         sa_column=Column(Integer, ForeignKey("source_record.id"), primary_key=True)
