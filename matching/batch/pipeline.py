@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from matching.batch.cluster import fast_cluster
-from matching.batch.columns import Column, prepared_columns
+from matching.batch.columns import Column, Memo, prepared_columns
 from matching.batch.compare import comparison_levels, name_tokens
 from matching.batch.names import NameTokens
 from matching.batch.rules import tax_country_codes, tax_id_rules
@@ -160,13 +160,17 @@ def dedupe_batch(
     constraints: Constraints | None = None,
     link_only: bool = False,
     workers: int = 2,
+    memo: Memo | None = None,
 ) -> MatchResult:
-    """Resolve records into clusters, like `matching.pipeline.dedupe`, for millions of rows."""
+    """Resolve records into clusters, like `matching.pipeline.dedupe`, for millions of rows.
+
+    A `memo` (kept by a caller that resolves the same records again and again) spares
+    standardizing values met before."""
     constraints = constraints or Constraints()
     keys = _keys(records)
     n = len(keys)
     sources = [k[0] for k in keys] if link_only else None
-    frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers)
+    frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
     cands = block(frame, settings.blocking, sources=sources, parent_field=settings.parent_field)
     del frame
     must = _pairs_of(keys, constraints.must_link)

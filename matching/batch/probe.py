@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.batch.columns import prepared_columns
+from matching.batch.columns import Memo, prepared_columns
 from matching.batch.pipeline import _rules, _score, compare_all, token_tables
 from matching.blocking import block
 from matching.config import MatchSettings
@@ -41,13 +41,14 @@ def probe_pairs(
     model: FittedModel,
     *,
     workers: int = 2,
+    memo: Memo | None = None,
 ) -> Probed:
     """Block all records, keep the pairs touching a probe row, and score them with `model`."""
     n = len(records)
     empty = np.empty(0, np.int64)
     if n < 2 or not len(probes):
         return Probed(empty, empty, np.empty(0, np.float64))
-    frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers)
+    frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
     cands = block(frame, settings.blocking, parent_field=settings.parent_field)
     is_probe = np.zeros(n, bool)
     is_probe[np.asarray(probes, np.int64)] = True

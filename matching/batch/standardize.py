@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,6 +124,56 @@ class _Pending:
         return [list(chain.from_iterable(part)) for part in zip(*chunks, strict=True)]
 
 
+class Memo:
+    """Standardized outputs by input, kept from one `prepare_distinct` call to the next.
+
+    Resolve-on-ingest prepares the same neighbours batch after batch: with a memo only values
+    it has not met are standardized. Each standardizer keeps at most `limit` inputs; past that
+    its table starts again (a bound on memory, not an LRU: refilling is cheap).
+    """
+
+    def __init__(self, limit: int = 500_000) -> None:
+        self._limit = limit
+        self._tables: dict[str, dict[tuple[str, str | None], tuple[Any, ...]]] = {}
+
+    def submit(self, job: _Job, send: Callable[[_Job], _Pending]) -> _Recalled:
+        """Send only the inputs not met before; the rest come from the table."""
+        table = self._tables.setdefault(job.standardizer, {})
+        if len(table) + len(job.values) > self._limit:
+            table.clear()
+        keys = list(zip(job.values, job.countries or repeat(None), strict=False))
+        known = [table.get(key) for key in keys]
+        todo = [i for i, out in enumerate(known) if out is None]
+        countries = None if job.countries is None else [job.countries[i] for i in todo]
+        unknown = _Job(job.standardizer, [job.values[i] for i in todo], countries)
+        return _Recalled(_outputs(job.standardizer), keys, known, todo, send(unknown), table)
+
+
+@dataclass(slots=True, eq=False)
+class _Recalled:
+    """A job answered partly from a memo and partly by the standardizers."""
+
+    width: int  # outputs per input
+    keys: list[tuple[str, str | None]]
+    known: list[tuple[Any, ...] | None]
+    todo: list[int]
+    pending: _Pending
+    table: dict[tuple[str, str | None], tuple[Any, ...]]
+
+    def result(self) -> list[list[Any]]:
+        """The job's outputs, in the order of its inputs."""
+        fresh = self.pending.result() if self.todo else []
+        for j, i in enumerate(self.todo):
+            out = tuple(outputs[j] for outputs in fresh)
+            self.known[i] = self.table[self.keys[i]] = out
+        self.todo = []
+        return [[out[k] for out in self.known if out is not None] for k in range(self.width)]
+
+
+def _outputs(standardizer: str) -> int:
+    return 2 if standardizer == "org_name" else 1
+
+
 class _Runner:
     """Runs jobs in-process, or on a process pool once `min_parallel` distinct values wait.
 
@@ -131,7 +181,10 @@ class _Runner:
     while this process factorizes the next.
     """
 
-    def __init__(self, workers: int, min_parallel: int, start_method: str | None) -> None:
+    def __init__(
+        self, workers: int, min_parallel: int, start_method: str | None, memo: Memo | None = None
+    ) -> None:
+        self._memo = memo
         self._workers = workers
         self._min_parallel = min_parallel
         self._start_method = start_method
@@ -139,7 +192,12 @@ class _Runner:
         self._unsent: list[_Pending] = []
         self._waiting = 0
 
-    def submit(self, job: _Job) -> _Pending:
+    def submit(self, job: _Job) -> _Pending | _Recalled:
+        if self._memo is not None:
+            return self._memo.submit(job, self._send)
+        return self._send(job)
+
+    def _send(self, job: _Job) -> _Pending:
         pending = _Pending(job)
         self._unsent.append(pending)
         self._waiting += len(job.values)
@@ -308,7 +366,7 @@ class _Field:
     spec: FieldSpec
     codes: IntArray
     country: Column | None
-    pending: _Pending
+    pending: _Pending | _Recalled
     done: dict[str, Column] | None = None
 
     def columns(self) -> dict[str, Column]:
@@ -375,18 +433,20 @@ def prepare_distinct(
     *,
     min_parallel: int = MIN_PARALLEL,
     start_method: str | None = None,
+    memo: Memo | None = None,
 ) -> Prepared:
     """Prepared features as codes into distinct values; `to_frame()` equals `prepare()`.
 
     Standardizes in `workers` processes once there are `min_parallel` distinct inputs, started
     by `start_method` ("fork" where the platform has it, else the platform's default; a program
-    running threads may prefer "forkserver" or "spawn").
+    running threads may prefer "forkserver" or "spawn"). A `memo` answers the inputs an
+    earlier call with it met.
     """
     # countries first: phones, postcodes and tax ids are read in their record's country
     specs = sorted(settings.fields, key=lambda f: f.standardizer != "country")
     countries: dict[str, Column] = {}
     fields: dict[int, _Field] = {}
-    with _collector_paused(), _Runner(workers, min_parallel, start_method) as runner:
+    with _collector_paused(), _Runner(workers, min_parallel, start_method, memo) as runner:
         for i in _reading_order(specs, settings.country_field):
             country = countries.get(settings.country_field) if settings.country_field else None
             fields[i] = _submit(specs[i], first_present(records, specs[i].columns), country, runner)

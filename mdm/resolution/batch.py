@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from matching.batch.pipeline import dedupe_batch
+from matching.batch.standardize import Memo
 from matching.config import MatchSettings
 from matching.pipeline import Constraints, RecordKey
 from matching.scoring import FittedModel
@@ -104,11 +105,12 @@ def match_and_apply(
     settings: MatchSettings,
     model: FittedModel | None,
     actor: str,
+    memo: Memo | None = None,
 ) -> Applied:
     """Dedupe the records (fitting a model when none is given), then apply the clusters as
     golden records, the linked pairs as links and the uncertain ones as review candidates."""
     constraints = load_constraints(session, entity, records)
-    result = dedupe_batch(records.frame, settings, model=model, constraints=constraints)
+    result = dedupe_batch(records.frame, settings, model=model, constraints=constraints, memo=memo)
     labels = result.clusters["cluster_id"].astype(str).tolist()
     done = reconcile(session, entity, records, labels, actor)
     links = record_links(session, entity, records, done.golden_of_row, result.pairs)

@@ -20,6 +20,7 @@ from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from matching.batch.probe import probe_pairs
+from matching.batch.standardize import Memo
 from matching.config import MatchSettings
 from matching.scoring import FittedModel
 from mdm.entities import EntityType
@@ -29,6 +30,10 @@ from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import RecordFrame, load_frame, pick
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
+
+# Standardizing is a pure function of a value, and each batch meets mostly the neighbours the
+# last one met: one memo per process serves every entity type and thread.
+_MEMO = Memo()
 
 
 def has_model(session: Session, entity: EntityType) -> bool:
@@ -65,7 +70,7 @@ def resolve_records(
     # the arrivals and their neighbours are loaded already: only the rest is read again
     missing = scope_ids - touched_ids - set(others.record_ids)
     scope = pick([records, others, load_frame(session, entity, missing)], scope_ids)
-    done = match_and_apply(session, entity, scope, settings, model, "engine").reconciled
+    done = match_and_apply(session, entity, scope, settings, model, "engine", _MEMO).reconciled
     if entity == EntityType.CUSTOMER:
         moved = [
             rid
@@ -87,7 +92,7 @@ def _partners(
         return set()
     frame = pd.concat([records.frame, others.frame], ignore_index=True)
     ids = records.record_ids + others.record_ids
-    probed = probe_pairs(frame, range(len(records.record_ids)), settings, model)
+    probed = probe_pairs(frame, range(len(records.record_ids)), settings, model, memo=_MEMO)
     worth = probed.probability >= settings.thresholds.lower
     rows = np.concatenate([probed.left[worth], probed.right[worth]])
     return {ids[row] for row in rows.tolist()}

