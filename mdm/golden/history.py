@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -13,13 +13,22 @@ from mdm.clock import utcnow
 from mdm.db import insert_rows
 from mdm.errors import NotFound
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
-from mdm.golden.models import GoldenRecord
 
 EVENT_KINDS = ("created", "updated", "merged", "unmerged", "record_linked", "record_unlinked")
 
 
+class GoldenState(Protocol):
+    """What an event's state reads of a golden record (a loaded record or its columns)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def merged_into_id(self) -> str | None: ...
+
+
 def state_of(
-    golden: GoldenRecord, members: Iterable[str], attributes: Mapping[str, str]
+    golden: GoldenState, members: Iterable[str], attributes: Mapping[str, str]
 ) -> dict[str, Any]:
     """What a golden record is after a change: status, redirect, members and attributes."""
     return {

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from mdm.clock import utcnow
@@ -97,15 +99,16 @@ def publish(
     """Recompute survivorship of every touched golden id and record one event for each change."""
     changes = list(changes)
     views = recompute(session, entity, {c.golden_id for c in changes})
-    goldens = {g.id: g for g in _goldens(session, views)}
-    events = []
+    # Columns and one bulk update, not ORM objects: resolve on ingest touches a thousand
+    # golden records per batch, and the unit of work would update them one by one.
+    goldens = _golden_rows(session, views)
+    events, now = [], utcnow()
     for change in changes:
         golden, view = goldens[change.golden_id], views[change.golden_id]
         if change.kind != "merged" and golden.status == GoldenStatus.ACTIVE and not view.members:
             golden.status = GoldenStatus.RETIRED  # its last record was deleted or moved away
         elif golden.status == GoldenStatus.RETIRED and view.members:
             golden.status = GoldenStatus.ACTIVE
-        golden.updated_at = utcnow()
         events.append(
             {
                 "golden_id": golden.id,
@@ -116,13 +119,49 @@ def publish(
                 "actor": actor,
             }
         )
-    session.flush()
+    _stamp(session, goldens.values(), now)
     record_events(session, events)
     return views
 
 
-def _goldens(session: Session, ids: Iterable[str]) -> list[GoldenRecord]:
-    return list(session.exec(select(GoldenRecord).where(col(GoldenRecord.id).in_(list(ids)))))
+@dataclass
+class _GoldenRow:
+    """What an event's state needs of a golden record (the shape `state_of` reads)."""
+
+    id: str
+    status: str
+    merged_into_id: str | None
+
+
+def _golden_rows(session: Session, ids: Iterable[str]) -> dict[str, _GoldenRow]:
+    session.flush()  # read through the connection: what the session holds goes first
+    table = GoldenRecord.__table__.c  # type: ignore[attr-defined]
+    wanted, found = sorted(set(ids)), {}
+    for start in range(0, len(wanted), 500):
+        query = sql_select(table.id, table.status, table.merged_into_id).where(
+            table.id.in_(wanted[start : start + 500])
+        )
+        for gid, status, into in session.connection().execute(query):
+            found[gid] = _GoldenRow(gid, status, into)
+    return found
+
+
+def _stamp(session: Session, goldens: Iterable[_GoldenRow], now: datetime) -> None:
+    """Write each golden record's `updated_at` (and a status a change flipped) in bulk."""
+    rows = [{"gid": g.id, "status": g.status, "now": now} for g in goldens]
+    if not rows:
+        return
+    table = GoldenRecord.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("gid"))
+        .values(status=bindparam("status"), updated_at=bindparam("now")),
+        rows,
+    )
+    changed = {row["gid"] for row in rows}
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, GoldenRecord) and obj.id in changed:
+            session.expire(obj, ["status", "updated_at"])
 
 
 def merge(
