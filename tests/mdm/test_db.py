@@ -66,6 +66,7 @@ def test_engine_is_tuned_for_its_backend(engine: Engine, backend: str) -> None:
             assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
             assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
             assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() == 30_000
+            assert connection.execute(text("PRAGMA cache_size")).scalar_one() == -65536  # 64 MiB
         else:
             assert engine.dialect.driver == "psycopg"
             assert engine.pool.size() == 10  # type: ignore[attr-defined]
