@@ -27,7 +27,7 @@ import pandas as pd
 
 from matching.config import FieldSpec, MatchSettings
 from matching.normalize import local_legal_form
-from matching.normalize.org_names import clean_and_legal_form
+from matching.normalize.org_names import clean_and_legal_form, normalize_org_name
 from matching.prepare import IN_COUNTRY, IN_COUNTRY_ONCE, LEGAL_FORM_SUFFIX, SIMPLE_ONCE, clean_raw
 
 IntArray = npt.NDArray[np.int64]
@@ -82,10 +82,17 @@ class _Job:
     standardizer: str
     values: list[str]
     countries: list[str | None] | None
+    cached: bool = False  # read organisation names through `normalize_org_name`'s cache
 
 
-def _org_names(values: list[str]) -> list[list[str | None]]:
-    # as normalize_org_name reads them, without its cache: clean names and legal forms
+def _org_names(values: list[str], *, cached: bool) -> list[list[str | None]]:
+    # as normalize_org_name reads them: clean names and legal forms. A batch run reads each
+    # of a million names once, so it skips the cache; a memo's caller (resolve on ingest) meets
+    # names its own validation has just read through the cache.
+    if cached:
+        orgs = [normalize_org_name(v) for v in values]
+        clean = [(o.clean or None) if o else None for o in orgs]
+        return [clean, [o.legal_form if o else None for o in orgs]]
     names = [clean_and_legal_form(v) or ("", None) for v in values]
     return [[name[0] or None for name in names], [name[1] for name in names]]
 
@@ -94,7 +101,7 @@ def _run_chunk(job: _Job) -> list[list[Any]]:
     """Standardize one chunk (in a worker process, or in-process for small inputs): one list
     of outputs per prepared feature (two for an organisation name)."""
     if job.standardizer == "org_name":
-        return _org_names(job.values)
+        return _org_names(job.values, cached=job.cached)
     if job.countries is not None:
         read = IN_COUNTRY_ONCE[job.standardizer]
         return [[read(v, c) for v, c in zip(job.values, job.countries, strict=True)]]
@@ -105,7 +112,7 @@ def _run_chunk(job: _Job) -> list[list[Any]]:
 def _chunks(job: _Job) -> Iterator[_Job]:
     for start in range(0, len(job.values), CHUNK):
         countries = None if job.countries is None else job.countries[start : start + CHUNK]
-        yield _Job(job.standardizer, job.values[start : start + CHUNK], countries)
+        yield _Job(job.standardizer, job.values[start : start + CHUNK], countries, job.cached)
 
 
 @dataclass(slots=True, eq=False)
@@ -145,7 +152,7 @@ class Memo:
         known = [table.get(key) for key in keys]
         todo = [i for i, out in enumerate(known) if out is None]
         countries = None if job.countries is None else [job.countries[i] for i in todo]
-        unknown = _Job(job.standardizer, [job.values[i] for i in todo], countries)
+        unknown = _Job(job.standardizer, [job.values[i] for i in todo], countries, cached=True)
         return _Recalled(_outputs(job.standardizer), keys, known, todo, send(unknown), table)
 
 
