@@ -101,12 +101,26 @@ def survive(
 def _decide(
     name: str, holders: list[Member], strategies: tuple[Strategy, ...], completeness: dict[int, int]
 ) -> Survived:
+    if len(holders) == 1:  # most golden records: the first strategy that takes it names the rule
+        return _only(name, holders[0], strategies)
     for strategy in strategies:
         chosen = _apply(strategy, name, holders, completeness)
         if chosen is not None:
             return Survived(chosen.values[name], chosen.record_id, _label(strategy))
     first = holders[0]
     return Survived(first.values[name], first.record_id, "most_recent")
+
+
+def _only(name: str, member: Member, strategies: tuple[Strategy, ...]) -> Survived:
+    """`_decide` for one holder, without counting anything: what `_apply` would choose."""
+    value = member.values[name]
+    for strategy in strategies:
+        if isinstance(strategy, dict):
+            if any(w in (member.source_system, member.role) for w in strategy["source_priority"]):
+                return Survived(value, member.record_id, "source_priority")
+        elif strategy != "well_formed" or _mixed_case(value):
+            return Survived(value, member.record_id, strategy)
+    return Survived(value, member.record_id, "most_recent")
 
 
 def _apply(

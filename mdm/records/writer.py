@@ -49,6 +49,7 @@ class _Plan:
     xrefs: dict[int, dict[str, str]] = field(default_factory=dict)
     cells: dict[int, dict[str, str]] = field(default_factory=dict)
     needs_golden: list[SourceRecord] = field(default_factory=list)
+    golden_pending: set[int] = field(default_factory=set)  # id() of those records
 
 
 def write_rows(
@@ -131,7 +132,9 @@ def _decide(
 
 
 def _new_golden(plan: _Plan, entity: EntityType, record: SourceRecord) -> None:
-    if all(r is not record for r in plan.needs_golden):
+    # a set of identities, not a scan of the list: a batch holds thousands of new records
+    if id(record) not in plan.golden_pending:
+        plan.golden_pending.add(id(record))
         plan.needs_golden.append(record)
 
 

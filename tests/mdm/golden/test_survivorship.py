@@ -108,3 +108,25 @@ def test_well_formed_prefers_names_written_in_mixed_case(
         assert chosen["name"].rule == "most_recent"
     else:
         assert (chosen["name"].value, chosen["name"].rule) == (expected, "well_formed")
+
+
+@pytest.mark.parametrize(
+    ("strategies", "expected_rule"),
+    [
+        ([{"source_priority": ["erp"]}, "most_frequent"], "most_frequent"),
+        ([{"source_priority": ["hubspot", "crm"]}], "source_priority"),
+        (["well_formed", "most_complete"], "most_complete"),  # "ACME CORP" is not well formed
+        (["well_formed"], "most_recent"),
+        ([{"source_priority": ["psa"]}], "most_recent"),
+    ],
+)
+def test_a_single_holder_gets_the_rule_of_the_first_strategy_that_takes_it(
+    strategies: list[object], expected_rule: str
+) -> None:
+    only = _member(7, "crm", 4, name="ACME CORP")
+    # beside an older twin the general way runs, and must choose the same
+    twin = _member(6, "crm", 1, name="ACME CORP")
+    rules = parse_rules({"default": strategies})
+    alone = survive([only], rules, ["name"])["name"]
+    assert alone == Survived("ACME CORP", 7, expected_rule)
+    assert survive([only, twin], rules, ["name"])["name"] == alone
