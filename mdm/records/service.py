@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from mdm import correlation
+from mdm.collector import collector_paused
 from mdm.entities import EntityType
 from mdm.golden.membership import Change, own_goldens_for, publish
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
@@ -59,6 +60,18 @@ def ingest(
     With `resolve=False` (a bulk load that `mdm resolve --all` follows) each new record starts
     as its own golden record and matching waits for the batch run.
     """
+    with collector_paused():
+        return _ingest(session, entity, inputs, snapshot=snapshot, resolve=resolve)
+
+
+def _ingest(
+    session: Session,
+    entity: EntityType,
+    inputs: Sequence[RecordInput],
+    *,
+    snapshot: bool,
+    resolve: bool,
+) -> IngestReport:
     checked = [(i, item, _check(entity, item)) for i, item in enumerate(inputs)]
     valid = [
         RowToWrite(i, row, item.native, item.origin)
