@@ -10,30 +10,32 @@ split into chunks for a process pool, so every core works. `Prepared.to_frame()`
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
 from operator import is_not
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from matching.batch.standardizers import (
+    MIN_PARALLEL,
+    Job,
+    Memo,
+    Pending,
+    Recalled,
+    Runner,
+    collector_paused,
+)
 from matching.config import FieldSpec, MatchSettings
 from matching.normalize import local_legal_form
-from matching.normalize.org_names import clean_and_legal_form, normalize_org_name
-from matching.prepare import IN_COUNTRY, IN_COUNTRY_ONCE, LEGAL_FORM_SUFFIX, SIMPLE_ONCE, clean_raw
+from matching.prepare import IN_COUNTRY, LEGAL_FORM_SUFFIX, clean_raw
+
+__all__ = ["Column", "Memo", "Prepared", "first_present", "prepare_distinct"]
 
 IntArray = npt.NDArray[np.int64]
-# Below this many distinct values in all, a pool costs more than it saves.
-MIN_PARALLEL = 20_000
-CHUNK = 10_000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -70,178 +72,6 @@ class Prepared:
         """The frame `prepare()` returns: one row per record, dtype object, None where unknown."""
         data = {name: column.to_array() for name, column in self.columns.items()}
         return pd.DataFrame(data, index=range(self.size), dtype=object)
-
-
-# --- running the standardizers -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class _Job:
-    """Distinct inputs of one standardizer; `countries` is set for country-dependent ones."""
-
-    standardizer: str
-    values: list[str]
-    countries: list[str | None] | None
-    cached: bool = False  # read organisation names through `normalize_org_name`'s cache
-
-
-def _org_names(values: list[str], *, cached: bool) -> list[list[str | None]]:
-    # as normalize_org_name reads them: clean names and legal forms. A batch run reads each
-    # of a million names once, so it skips the cache; a memo's caller (resolve on ingest) meets
-    # names its own validation has just read through the cache.
-    if cached:
-        orgs = [normalize_org_name(v) for v in values]
-        clean = [(o.clean or None) if o else None for o in orgs]
-        return [clean, [o.legal_form if o else None for o in orgs]]
-    names = [clean_and_legal_form(v) or ("", None) for v in values]
-    return [[name[0] or None for name in names], [name[1] for name in names]]
-
-
-def _run_chunk(job: _Job) -> list[list[Any]]:
-    """Standardize one chunk (in a worker process, or in-process for small inputs): one list
-    of outputs per prepared feature (two for an organisation name)."""
-    if job.standardizer == "org_name":
-        return _org_names(job.values, cached=job.cached)
-    if job.countries is not None:
-        read = IN_COUNTRY_ONCE[job.standardizer]
-        return [[read(v, c) for v, c in zip(job.values, job.countries, strict=True)]]
-    convert = SIMPLE_ONCE[job.standardizer]
-    return [[convert(v) for v in job.values]]
-
-
-def _chunks(job: _Job) -> Iterator[_Job]:
-    for start in range(0, len(job.values), CHUNK):
-        countries = None if job.countries is None else job.countries[start : start + CHUNK]
-        yield _Job(job.standardizer, job.values[start : start + CHUNK], countries, job.cached)
-
-
-@dataclass(slots=True, eq=False)
-class _Pending:
-    """A submitted job: its chunks' futures, or nothing yet when it runs in-process."""
-
-    job: _Job
-    futures: list[Future[list[list[Any]]]] = field(default_factory=list)
-
-    def result(self) -> list[list[Any]]:
-        """The job's outputs (once: the futures let go of them)."""
-        if not self.futures:
-            return _run_chunk(self.job)
-        futures, self.futures = self.futures, []
-        chunks = [future.result() for future in futures]
-        return [list(chain.from_iterable(part)) for part in zip(*chunks, strict=True)]
-
-
-class Memo:
-    """Standardized outputs by input, kept from one `prepare_distinct` call to the next.
-
-    Resolve-on-ingest prepares the same neighbours batch after batch: with a memo only values
-    it has not met are standardized. Each standardizer keeps at most `limit` inputs; past that
-    its table starts again (a bound on memory, not an LRU: refilling is cheap).
-    """
-
-    def __init__(self, limit: int = 500_000) -> None:
-        self._limit = limit
-        self._tables: dict[str, dict[tuple[str, str | None], tuple[Any, ...]]] = {}
-
-    def submit(self, job: _Job, send: Callable[[_Job], _Pending]) -> _Recalled:
-        """Send only the inputs not met before; the rest come from the table."""
-        table = self._tables.setdefault(job.standardizer, {})
-        if len(table) + len(job.values) > self._limit:
-            table.clear()
-        keys = list(zip(job.values, job.countries or repeat(None), strict=False))
-        known = [table.get(key) for key in keys]
-        todo = [i for i, out in enumerate(known) if out is None]
-        countries = None if job.countries is None else [job.countries[i] for i in todo]
-        unknown = _Job(job.standardizer, [job.values[i] for i in todo], countries, cached=True)
-        return _Recalled(_outputs(job.standardizer), keys, known, todo, send(unknown), table)
-
-
-@dataclass(slots=True, eq=False)
-class _Recalled:
-    """A job answered partly from a memo and partly by the standardizers."""
-
-    width: int  # outputs per input
-    keys: list[tuple[str, str | None]]
-    known: list[tuple[Any, ...] | None]
-    todo: list[int]
-    pending: _Pending
-    table: dict[tuple[str, str | None], tuple[Any, ...]]
-
-    def result(self) -> list[list[Any]]:
-        """The job's outputs, in the order of its inputs."""
-        fresh = self.pending.result() if self.todo else []
-        for j, i in enumerate(self.todo):
-            out = tuple(outputs[j] for outputs in fresh)
-            self.known[i] = self.table[self.keys[i]] = out
-        self.todo = []
-        return [[out[k] for out in self.known if out is not None] for k in range(self.width)]
-
-
-def _outputs(standardizer: str) -> int:
-    return 2 if standardizer == "org_name" else 1
-
-
-class _Runner:
-    """Runs jobs in-process, or on a process pool once `min_parallel` distinct values wait.
-
-    Jobs go to the workers as soon as they are known, so the workers standardize one field
-    while this process factorizes the next.
-    """
-
-    def __init__(
-        self, workers: int, min_parallel: int, start_method: str | None, memo: Memo | None = None
-    ) -> None:
-        self._memo = memo
-        self._workers = workers
-        self._min_parallel = min_parallel
-        self._start_method = start_method
-        self._pool: ProcessPoolExecutor | None = None
-        self._unsent: list[_Pending] = []
-        self._waiting = 0
-
-    def submit(self, job: _Job) -> _Pending | _Recalled:
-        if self._memo is not None:
-            return self._memo.submit(job, self._send)
-        return self._send(job)
-
-    def _send(self, job: _Job) -> _Pending:
-        pending = _Pending(job)
-        self._unsent.append(pending)
-        self._waiting += len(job.values)
-        if self._pool is None and self._workers > 1 and self._waiting >= self._min_parallel:
-            context = multiprocessing.get_context(self._start_method or _default_start_method())
-            self._pool = ProcessPoolExecutor(self._workers, context, initializer=gc.disable)
-        if self._pool is not None:
-            for unsent in self._unsent:
-                unsent.futures = [self._pool.submit(_run_chunk, c) for c in _chunks(unsent.job)]
-            self._unsent = []
-        return pending
-
-    def __enter__(self) -> _Runner:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_: TracebackType | None) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=kind is not None)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, which would walk every million-item list again and
-    again while they are built (the standardizers make no reference cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _default_start_method() -> str | None:
-    # fork shares the tables this process has built (countries, legal forms): a second faster
-    # at 200,000 records than spawn or forkserver, where each worker builds its own
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 # --- codes ---------------------------------------------------------------------------------
@@ -373,7 +203,7 @@ class _Field:
     spec: FieldSpec
     codes: IntArray
     country: Column | None
-    pending: _Pending | _Recalled
+    pending: Pending | Recalled
     done: dict[str, Column] | None = None
 
     def columns(self) -> dict[str, Column]:
@@ -399,11 +229,11 @@ def _legal_forms(names: IntArray, forms: Sequence[str | None], country: Column |
     return _column(codes, [local_legal_form(v, c) for v, c in zip(values, countries, strict=True)])
 
 
-def _submit(spec: FieldSpec, raw: Column, country: Column | None, runner: _Runner) -> _Field:
+def _submit(spec: FieldSpec, raw: Column, country: Column | None, runner: Runner) -> _Field:
     codes, values, countries = raw.codes, raw.values, None
     if spec.standardizer in IN_COUNTRY:  # once per distinct (value, country) pair
         codes, values, countries = _pairs(raw, country)
-    return _Field(spec, codes, country, runner.submit(_Job(spec.standardizer, values, countries)))
+    return _Field(spec, codes, country, runner.submit(Job(spec.standardizer, values, countries)))
 
 
 def _reading_order(specs: list[FieldSpec], country_field: str | None) -> list[int]:
@@ -453,7 +283,7 @@ def prepare_distinct(
     specs = sorted(settings.fields, key=lambda f: f.standardizer != "country")
     countries: dict[str, Column] = {}
     fields: dict[int, _Field] = {}
-    with _collector_paused(), _Runner(workers, min_parallel, start_method, memo) as runner:
+    with collector_paused(), Runner(workers, min_parallel, start_method, memo) as runner:
         for i in _reading_order(specs, settings.country_field):
             country = countries.get(settings.country_field) if settings.country_field else None
             fields[i] = _submit(specs[i], first_present(records, specs[i].columns), country, runner)
