@@ -27,8 +27,8 @@ from matching.batch.standardizers import (
     Pending,
     Recalled,
     Runner,
-    collector_paused,
 )
+from matching.collector import collector_paused
 from matching.config import FieldSpec, MatchSettings
 from matching.normalize import local_legal_form
 from matching.prepare import IN_COUNTRY, LEGAL_FORM_SUFFIX, clean_raw

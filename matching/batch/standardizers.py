@@ -11,7 +11,6 @@ import gc
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from types import TracebackType
@@ -173,19 +172,6 @@ class Runner:
     def __exit__(self, kind: type[BaseException] | None, *_: TracebackType | None) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=kind is not None)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, which would walk every million-item list again and
-    again while they are built (the standardizers make no reference cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _default_start_method() -> str | None:

@@ -11,16 +11,21 @@ from mdm.entities import EntityType
 from mdm.records.models import SourceRecord
 
 
+def ids_by_system(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Distinct (system, source id) keys as sorted source ids per system: queries then read
+    `system = ? AND id IN (...)`, which seeks an index where a row-value IN scans on SQLite."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for system, source_id in sorted(set(keys)):
+        grouped[system].append(source_id)
+    return grouped
+
+
 def golden_ids_by_key(
     session: Session, entity: EntityType, keys: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
     """The golden id of each (system, source id) that has a record with one."""
-    by_system: dict[str, list[str]] = defaultdict(list)
-    for system, source_id in sorted(set(keys)):
-        by_system[system].append(source_id)
     found: dict[tuple[str, str], str] = {}
-    for system, ids in by_system.items():
-        # `system = ? AND id IN (...)` seeks the unique key; a row-value IN scans on SQLite
+    for system, ids in ids_by_system(keys).items():
         for start in range(0, len(ids), 500):
             query = select(SourceRecord.source_id, SourceRecord.golden_id).where(
                 col(SourceRecord.entity_type) == entity.value,

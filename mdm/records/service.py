@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.collector import collector_paused
 from mdm import correlation
-from mdm.collector import collector_paused
 from mdm.entities import EntityType
 from mdm.golden.membership import Change, own_goldens_for, publish
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord

@@ -11,7 +11,6 @@ same model, constraints and clustering as `resolve --all`.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -25,6 +24,7 @@ from matching.config import MatchSettings
 from matching.scoring import FittedModel
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
+from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
 from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import RecordFrame, load_frame, pick
@@ -184,11 +184,8 @@ def _children_of(
     table: type[ContractRecord] | type[ProjectRecord],
     parents: Sequence[tuple[str, str]],
 ) -> set[int]:
-    by_system: dict[str, list[str]] = defaultdict(list)
-    for system, source_id in sorted(set(parents)):
-        by_system[system].append(source_id)
     found: set[int] = set()
-    for system, customers in by_system.items():
+    for system, customers in ids_by_system(parents).items():
         for start in range(0, len(customers), 500):
             query = (
                 select(SourceRecord.id)

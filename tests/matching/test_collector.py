@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mdm.collector import collector_paused
+from matching.collector import collector_paused
 
 
 @pytest.fixture(autouse=True)

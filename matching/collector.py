@@ -1,10 +1,10 @@
-"""Pausing Python's cyclic garbage collector while a batch of records is written and resolved.
+"""Pausing Python's cyclic garbage collector while many short-lived containers are built.
 
-A batch of a thousand records makes hundreds of thousands of short-lived containers (rows,
-frames, dicts of values), and each few thousand allocations trigger a collection; in a hub
-process holding a large heap, the full collections among them walk every live object and cost
-a fifth of the batch. Reference counting frees all of it anyway; the collector only matters
-for cycles, which it finds once the batch is over.
+Standardizing a million values, or writing and resolving a batch of records in a large hub
+process, makes hundreds of thousands of lists, tuples and dicts; every few thousand
+allocations trigger a collection, and the full ones walk every live object again. Reference
+counting frees all of it anyway; the collector only matters for cycles, which it finds once
+the work is over. The pause is shared: with threads, it ends when the last holder leaves.
 """
 
 from __future__ import annotations
