@@ -22,6 +22,9 @@ from mdm.resolution.keys import store_keys
 from mdm.resolution.modelstore import active_model, store_model
 from mdm.resolution.reconcile import Reconciled, reconcile
 
+# Below this many records, matching runs in this process (see `_workers`).
+PARALLEL_FROM = 50_000
+
 
 @dataclass(frozen=True)
 class ResolveReport:
@@ -110,13 +113,30 @@ def match_and_apply(
     """Dedupe the records (fitting a model when none is given), then apply the clusters as
     golden records, the linked pairs as links and the uncertain ones as review candidates."""
     constraints = load_constraints(session, entity, records)
-    result = dedupe_batch(records.frame, settings, model=model, constraints=constraints, memo=memo)
+    result = dedupe_batch(
+        records.frame,
+        settings,
+        model=model,
+        constraints=constraints,
+        memo=memo,
+        workers=_workers(len(records.record_ids)),
+    )
     labels = result.clusters["cluster_id"].astype(str).tolist()
     done = reconcile(session, entity, records, labels, actor)
     links = record_links(session, entity, records, done.golden_of_row, result.pairs)
     lower = settings.thresholds.lower
     review = refresh_candidates(session, entity, records, done.golden_of_row, result.pairs, lower)
     return Applied(done, links, review, result.model)
+
+
+def _workers(rows: int) -> int:
+    """Processes for matching `rows` records: a second one only pays on a large run.
+
+    Starting a process forks this whole one (hundreds of MB in a server) and ships the work
+    across; the few thousand records a resolve on ingest re-clusters take less than that.
+    Keeping them in-process also keeps forks out of a server's threads.
+    """
+    return 2 if rows >= PARALLEL_FROM else 1
 
 
 def load_constraints(session: Session, entity: EntityType, records: RecordFrame) -> Constraints:
