@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import select as sa_select
@@ -49,35 +50,51 @@ def attribute_names(entity: EntityType) -> list[str]:
     return [f for f in RECORD_TABLES[entity].model_fields if f != "source_record_id"]
 
 
-def load_members(
-    session: Session, entity: EntityType, golden_ids: Iterable[str]
-) -> dict[str, list[Member]]:
-    """Active members of each golden id with their current typed values."""
+@dataclass
+class Members:
+    """Active members of golden ids: survivorship's view of each, and each one's `system:id`."""
+
+    records: dict[str, list[Member]] = field(default_factory=lambda: defaultdict(list))
+    keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]) -> Members:
+    """Active members of each golden id with their current typed values, in one read."""
     ids = sorted(set(golden_ids))
-    table = RECORD_TABLES[entity]
+    typed_model: Any = RECORD_TABLES[entity]
+    table = typed_model.__table__
+    record = SourceRecord.__table__.c  # type: ignore[attr-defined]
     names = attribute_names(entity)
-    members: dict[str, list[Member]] = defaultdict(list)
-    record = (
-        col(SourceRecord.id),
-        col(SourceRecord.golden_id),
-        col(SourceRecord.source_system),
-        col(SourceRecord.updated_at),
-    )
-    # Column tuples, not ORM objects: every batch recomputes hundreds of golden records.
-    query = sa_select(*record, *(col(getattr(table, n)) for n in names)).join(
-        table, col(table.source_record_id) == col(SourceRecord.id)
-    )
+    found = Members()
+    # Columns through the connection, not ORM rows: every batch recomputes a thousand golden
+    # records. An outer join, so a record without typed values still counts as a member.
+    query = sa_select(
+        record.id,
+        record.golden_id,
+        record.source_system,
+        record.source_id,
+        record.updated_at,
+        table.c.source_record_id,
+        *(table.c[n] for n in names),
+    ).outerjoin(table, table.c.source_record_id == record.id)
     for start in range(0, len(ids), 500):
         chunk = query.where(
-            col(SourceRecord.golden_id).in_(ids[start : start + 500]),
-            col(SourceRecord.status) == RecordStatus.ACTIVE.value,
+            record.golden_id.in_(ids[start : start + 500]),
+            record.status == RecordStatus.ACTIVE.value,
         )
-        for record_id, golden_id, system, updated_at, *typed in session.execute(chunk):
-            values = {n: str(v) for n, v in zip(names, typed, strict=True) if v is not None}
-            members[golden_id].append(
-                Member(record_id, system, system_role(system), updated_at, values)
-            )
-    return members
+        for row in session.connection().execute(chunk):
+            _add_member(found, names, row)
+    return found
+
+
+def _add_member(found: Members, names: list[str], row: Sequence[Any]) -> None:
+    record_id, golden_id, system, source_id, updated_at, typed_id, *typed = row
+    found.keys[golden_id].append(f"{system}:{source_id}")
+    if typed_id is not None:  # survivorship reads the typed values; a record without has none
+        values = {n: str(v) for n, v in zip(names, typed, strict=True) if v is not None}
+        found.records[golden_id].append(
+            Member(record_id, system, system_role(system), updated_at, values)
+        )
 
 
 def _overrides(session: Session, golden_ids: list[str]) -> dict[str, dict[str, str]]:
@@ -95,13 +112,15 @@ def recompute(
     ids = sorted(set(golden_ids))
     if not ids:
         return {}
+    if session.autoflush:
+        session.flush()  # the reads below go through the connection: pending changes first
     members = load_members(session, entity, ids)
     overrides = _overrides(session, ids)
     rules, names = default_rules(entity), attribute_names(entity)
-    keys = _member_keys(session, ids)
     views = {
         gid: GoldenView(
-            keys.get(gid, []), survive(members.get(gid, []), rules, names, overrides.get(gid))
+            members.keys.get(gid, []),
+            survive(members.records.get(gid, []), rules, names, overrides.get(gid)),
         )
         for gid in ids
     }
@@ -109,20 +128,10 @@ def recompute(
     return views
 
 
-def _member_keys(session: Session, golden_ids: list[str]) -> dict[str, list[str]]:
-    keys: dict[str, list[str]] = defaultdict(list)
-    query = select(
-        SourceRecord.golden_id, SourceRecord.source_system, SourceRecord.source_id
-    ).where(
-        col(SourceRecord.golden_id).in_(golden_ids),
-        col(SourceRecord.status) == RecordStatus.ACTIVE.value,
-    )
-    for golden_id, system, source_id in session.exec(query):
-        keys[str(golden_id)].append(f"{system}:{source_id}")
-    return keys
-
-
 def _store(session: Session, views: dict[str, GoldenView]) -> None:
+    # Delete and insert, not a diff: most touched golden records are new, and the attributes of
+    # the others mostly change source (the newest record). Reading them back to update only
+    # what differs cost as much on SQLite as writing them all again.
     ids = list(views)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

@@ -84,6 +84,8 @@ def survive(
     overrides: Mapping[str, str] | None = None,
 ) -> dict[str, Survived]:
     """Every attribute that some member (or an override) supplies."""
+    if len(members) == 1:  # a new golden record, most of those a batch touches
+        return _survive_one(members[0], rules, attributes, overrides)
     # Most recent first, then by id, so every tie breaks the same way.
     ordered = sorted(members, key=lambda m: (-m.updated_at.timestamp(), m.record_id))
     completeness = {m.record_id: sum(1 for v in m.values.values() if v) for m in members}
@@ -95,6 +97,20 @@ def survive(
         holders = [m for m in ordered if m.values.get(name)]
         if holders:
             out[name] = _decide(name, holders, rules.for_attribute(name), completeness)
+    return out
+
+
+def _survive_one(
+    member: Member, rules: Rules, attributes: Sequence[str], overrides: Mapping[str, str] | None
+) -> dict[str, Survived]:
+    """`survive` for a single member: its values, each under the rule that would take it."""
+    out: dict[str, Survived] = {}
+    values = member.values
+    for name in attributes:
+        if overrides and name in overrides:
+            out[name] = Survived(overrides[name], None, OVERRIDE_RULE)
+        elif values.get(name):
+            out[name] = _only(name, member, rules.for_attribute(name))
     return out
 
 
@@ -129,7 +145,7 @@ def _apply(
     if isinstance(strategy, dict):
         for wanted in strategy["source_priority"]:
             for member in holders:
-                if wanted in (member.source_system, member.role):
+                if member.source_system == wanted or member.role == wanted:
                     return member
         return None
     if strategy == "most_recent":
@@ -141,6 +157,9 @@ def _apply(
         holders = [m for m in holders if _mixed_case(m.values[name])]
         if not holders:
             return None
+    if len(holders) <= 2:
+        # Two values either agree or tie at one vote each: the more recent holder wins both ways.
+        return holders[0]
     # The value most records agree on (ignoring case and spacing), then its commonest spelling.
     same = [_same(m.values[name]) for m in holders]
     counts = Counter(same)

@@ -130,3 +130,32 @@ def test_a_single_holder_gets_the_rule_of_the_first_strategy_that_takes_it(
     alone = survive([only], rules, ["name"])["name"]
     assert alone == Survived("ACME CORP", 7, expected_rule)
     assert survive([only, twin], rules, ["name"])["name"] == alone
+
+
+@pytest.mark.parametrize("member", [CRM, ERP, PSA, _member(8, "hubspot", 5, name="acme corp")])
+def test_a_lone_member_survives_as_it_would_beside_a_member_without_values(
+    member: Member,
+) -> None:
+    # a golden record of one record takes a shorter way; a member holding nothing changes no
+    # attribute's holders, so beside one the general way must choose the same
+    blank = _member(99, "crm", 9)
+    rules, names = default_rules(EntityType.CUSTOMER), [*member.values, "city", "tax_id"]
+    overrides = {"city": "Berlin"}
+    assert survive([member], rules, names, overrides) == survive(
+        [member, blank], rules, names, overrides
+    )
+
+
+@pytest.mark.parametrize(
+    ("cities", "expected"),
+    [
+        (["Munich", "München"], ("Munich", 1)),  # one vote each: the most recent
+        (["New York", "new  york"], ("New York", 1)),  # agreeing: the most recent spelling
+        (["Munich", "München", "München"], ("München", 2)),  # a majority beats recency
+        (["Munich", "München", "munchen", "MÜNCHEN"], ("München", 2)),
+    ],
+)
+def test_most_frequent_between_few_holders(cities: list[str], expected: tuple[str, int]) -> None:
+    members = [_member(i + 1, "crm", 9 - i, city=c) for i, c in enumerate(cities)]
+    chosen = survive(members, parse_rules({"default": ["most_frequent"]}), ["city"])["city"]
+    assert (chosen.value, chosen.source_record_id) == expected
