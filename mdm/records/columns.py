@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final, Literal, get_args
 
 EntityType = Literal["customers", "projects", "contracts"]
@@ -108,6 +109,9 @@ _NOT_SYSTEMS: Final = frozenset(
 )
 
 
+# Validation asks this of every cell of every row, about a handful of distinct column names;
+# bounded, as the names come from the input.
+@lru_cache(maxsize=4096)
 def is_xref_column(column: str, entity_type: EntityType) -> bool:
     """True for a `<system>_id` column carrying the record's id in another system."""
     if not _XREF.match(column) or column in COLUMNS[entity_type]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from matching.normalize import (
@@ -85,10 +86,6 @@ def _choice(raw: str, table: dict[str, tuple[str, ...]]) -> str | None:
     return None
 
 
-def _parse_text(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
-    parsed.values[column] = raw
-
-
 def _parse_country(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
     code = normalize_country(raw)
     if code is None:
@@ -105,12 +102,15 @@ def _parse_phone(parsed: Parsed, column: str, raw: str, row: dict[str, str]) -> 
         parsed.values[column] = phone
 
 
-def _parse_email(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
+def _parse_email(parsed: Parsed, column: str, raw: str, row: dict[str, str]) -> None:
     if not _EMAIL.match(raw):
         parsed.keep_raw(column, raw, "not an e-mail address")
         return
     parsed.values[column] = raw.lower()
-    parsed.values.setdefault("domain", normalize_email_domain(raw))
+    # A website with a domain overrides the mailbox's (see _parse_website): don't read it then.
+    website = row.get("website")
+    if not website or normalize_website_domain(website) is None:
+        parsed.values.setdefault("domain", normalize_email_domain(raw))
 
 
 def _parse_website(parsed: Parsed, column: str, raw: str, _row: dict[str, str]) -> None:
@@ -189,17 +189,35 @@ PARSERS: dict[str, Parser] = {
 }
 
 
+_KEYS = frozenset({"source_system", "source_id"})
+
+
+@lru_cache(maxsize=16)
+def _parsers(entity: str, columns: tuple[str, ...]) -> tuple[tuple[str, Parser | None], ...]:
+    """Each non-key column with its parser (None: kept as text), chosen once per entity type."""
+    chosen: list[tuple[str, Parser | None]] = []
+    for column in columns:
+        if column in _KEYS:
+            continue
+        parser = PARSERS.get(column)
+        if entity == "customer" and column == "name":
+            parser = _parse_customer_name
+        chosen.append((column, parser))
+    return tuple(chosen)
+
+
 def parse_row(entity: str, row: dict[str, str], columns: tuple[str, ...]) -> Parsed:
     """Typed values for every filled canonical column of `row` (keys excluded)."""
     parsed = Parsed()
-    for column in columns:
+    values = parsed.values
+    for column, parser in _parsers(entity, columns):
         raw = row.get(column)
-        if column in ("source_system", "source_id") or not raw:
+        if not raw:
             continue
-        parser = PARSERS.get(column, _parse_text)
-        if entity == "customer" and column == "name":
-            parser = _parse_customer_name
-        parser(parsed, column, raw, row)
+        if parser is None:  # most columns: plain text, no call needed
+            values[column] = raw
+        else:
+            parser(parsed, column, raw, row)
     _check_date_order(parsed)
     return parsed
 
