@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlalchemy.sql.selectable import GenerativeSelect
+from sqlmodel import Session, col
 
 from mdm.clock import utcnow
 from mdm.entities import EntityType
@@ -18,32 +21,59 @@ from mdm.records.models import (
 )
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=GenerativeSelect)
 
 
-def locking(session: Session, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
+@dataclass(slots=True)
+class RecordState:
+    """A source record as a batch writer sees it: read as plain values, decided in memory, and
+    written back in one statement (ORM objects cost more per row than the database does)."""
+
+    id: int
+    source_system: str
+    source_id: str
+    golden_id: str | None
+    status: str
+    version: int
+    content_hash: str
+    updated_at: datetime | None = None  # set when the batch gives the record a new version
+
+
+_STATE_COLUMNS = (
+    col(SourceRecord.id),
+    col(SourceRecord.source_system),
+    col(SourceRecord.source_id),
+    col(SourceRecord.golden_id),
+    col(SourceRecord.status),
+    col(SourceRecord.version),
+    col(SourceRecord.content_hash),
+)
+
+
+def locking(session: Session, query: Q) -> Q:
     """Row locks on PostgreSQL; SQLite's write transaction (BEGIN IMMEDIATE) already serialises."""
     if session.get_bind().dialect.name == "postgresql":
         return query.with_for_update()
     return query
 
 
-def _chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
+def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def fetch_locked(
     session: Session, entity: EntityType, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], SourceRecord]:
+) -> dict[tuple[str, str], RecordState]:
     """The records under `keys` that exist, locked in id order (so lockers never deadlock)."""
     by_system: dict[str, list[str]] = {}
     for system, source_id in keys:
         by_system.setdefault(system, []).append(source_id)
-    found: dict[tuple[str, str], SourceRecord] = {}
+    found: dict[tuple[str, str], RecordState] = {}
     for system, ids in sorted(by_system.items()):
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             query = (
-                select(SourceRecord)
+                select(*_STATE_COLUMNS)
                 .where(
                     col(SourceRecord.entity_type) == entity.value,
                     col(SourceRecord.source_system) == system,
@@ -51,14 +81,15 @@ def fetch_locked(
                 )
                 .order_by(col(SourceRecord.id))
             )
-            for record in session.exec(locking(session, query)):
+            for row in session.execute(locking(session, query)):
+                record = RecordState(*row)
                 found[(record.source_system, record.source_id)] = record
     return found
 
 
 def lock_or_create_many(
     session: Session, entity: EntityType, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], SourceRecord]:
+) -> dict[tuple[str, str], RecordState]:
     """Every key's record, locked; new ones created at version 0 with no golden id yet."""
     found = fetch_locked(session, entity, keys)
     missing = [key for key in keys if key not in found]
@@ -86,8 +117,40 @@ def _insert_if_absent(session: Session, entity: EntityType, keys: list[tuple[str
         }
         for system, source_id in keys
     ]
-    statement = insert(SourceRecord).on_conflict_do_nothing(
+    table = SourceRecord.__table__  # type: ignore[attr-defined]
+    statement = insert(table).on_conflict_do_nothing(
         index_elements=["entity_type", "source_system", "source_id"]
     )
-    for chunk in _chunks(rows):
-        session.execute(statement, chunk)
+    # Core, not the ORM's bulk insert: nothing here needs the ORM's per-row bookkeeping.
+    connection = session.connection()
+    for chunk in chunks(rows):
+        connection.execute(statement, chunk)
+
+
+def save_versions(session: Session, records: list[RecordState]) -> None:
+    """Write back the version, hash, status and time of records given a new version, in one
+    executemany; a copy of one of them the session already holds is expired (read again)."""
+    if not records:
+        return
+    table = SourceRecord.__table__  # type: ignore[attr-defined]
+    statement = update(table).where(table.c.id == bindparam("record_id"))
+    rows = [
+        {
+            "record_id": r.id,
+            "version": r.version,
+            "content_hash": r.content_hash,
+            "status": r.status,
+            "updated_at": r.updated_at,
+        }
+        for r in records
+    ]
+    session.connection().execute(statement, rows)
+    _expire_loaded(session, {r.id for r in records})
+
+
+def _expire_loaded(session: Session, ids: set[int]) -> None:
+    # An identity key is (class, (id,), token): no attribute of an object is read (or loaded).
+    for state in session.identity_map.all_states():
+        key, loaded = state.key, state.obj()
+        if key is not None and key[0] is SourceRecord and key[1][0] in ids and loaded is not None:
+            session.expire(loaded)
