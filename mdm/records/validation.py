@@ -77,11 +77,15 @@ class _Rule:
 
 
 class _Rules(dict[str, _Rule]):
-    """Rules of an entity type's column names, worked out once per name, not once per cell."""
+    """Rules of an entity type's column names, worked out once per name, not once per cell,
+    and what it takes from the column contract (read once, not per row)."""
 
     def __init__(self, entity: EntityType) -> None:
         super().__init__()
         self.entity = entity
+        self.name = entity.value
+        self.columns = columns.COLUMNS[entity.plural]
+        self.mandatory = columns.MANDATORY_VALUES[entity.plural]
 
     def __missing__(self, column: str) -> _Rule:
         kind = self.entity.plural
@@ -108,7 +112,7 @@ def validate_row(entity: EntityType, raw: Mapping[str, Any]) -> ValidRow | Inval
         cells["source_system"] = cells["source_system"].lower()
     reasons += [f"{c}: unknown column" for c in cells if not rules[c].known]
     deleted = _deleted_flag(cells, reasons)
-    reasons += _missing_values(entity, cells, deleted)
+    reasons += _missing_values(rules.mandatory, cells, deleted)
     reasons += _bad_lengths(cells, rules)
     reasons += [
         f"{c}: a cross-reference column must name a system of at most 64 characters"
@@ -121,7 +125,7 @@ def validate_row(entity: EntityType, raw: Mapping[str, Any]) -> ValidRow | Inval
     if reasons or system is None or source_id is None:
         return InvalidRow(system, source_id, dict(raw), reasons)
     xrefs = {x: v for c, v in cells.items() if (x := rules[c].xref) is not None}
-    parsed = parse_row(entity.value, cells, columns.COLUMNS[entity.plural])
+    parsed = parse_row(rules.name, cells, rules.columns)
     return ValidRow(system, source_id, deleted, cells, xrefs, parsed, content_hash(cells))
 
 
@@ -135,9 +139,11 @@ def _deleted_flag(cells: dict[str, str], reasons: list[str]) -> bool:
     return False
 
 
-def _missing_values(entity: EntityType, cells: dict[str, str], deleted: bool) -> list[str]:
+def _missing_values(
+    mandatory: tuple[tuple[str, ...], ...], cells: dict[str, str], deleted: bool
+) -> list[str]:
     reasons = []
-    for group in columns.MANDATORY_VALUES[entity.plural]:
+    for group in mandatory:
         if deleted and group[0] not in columns.KEY_COLUMNS:
             continue  # a deletion only needs the key
         for column in group:
