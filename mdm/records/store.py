@@ -94,14 +94,20 @@ def lock_or_create_many(
     found = fetch_locked(session, entity, keys)
     missing = [key for key in keys if key not in found]
     if missing:
-        _insert_if_absent(session, entity, missing)
-        found.update(fetch_locked(session, entity, missing))
+        created = _insert_if_absent(session, entity, missing)
+        found.update(created)
+        # Keys a concurrent writer created first (and committed): read them back, locked.
+        if raced := [key for key in missing if key not in created]:
+            found.update(fetch_locked(session, entity, raced))
     return found
 
 
-def _insert_if_absent(session: Session, entity: EntityType, keys: list[tuple[str, str]]) -> None:
+def _insert_if_absent(
+    session: Session, entity: EntityType, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], RecordState]:
     # ON CONFLICT DO NOTHING: writers racing on one new key all survive; exactly one creates
-    # it, and the others find it (committed) when they read the keys back.
+    # it, and the others find it (committed) when they read the keys back. RETURNING hands
+    # back the ids of the rows this writer created, so those need no second read.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
     rows = [
@@ -118,13 +124,21 @@ def _insert_if_absent(session: Session, entity: EntityType, keys: list[tuple[str
         for system, source_id in keys
     ]
     table = SourceRecord.__table__  # type: ignore[attr-defined]
-    statement = insert(table).on_conflict_do_nothing(
-        index_elements=["entity_type", "source_system", "source_id"]
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["entity_type", "source_system", "source_id"])
+        .returning(table.c.id, table.c.source_system, table.c.source_id)
     )
     # Core, not the ORM's bulk insert: nothing here needs the ORM's per-row bookkeeping.
     connection = session.connection()
+    created: dict[tuple[str, str], RecordState] = {}
     for chunk in chunks(rows):
-        connection.execute(statement, chunk)
+        for record_id, system, source_id in connection.execute(statement, chunk):
+            state = RecordState(
+                record_id, system, source_id, None, RecordStatus.ACTIVE.value, 0, ""
+            )
+            created[(system, source_id)] = state
+    return created
 
 
 def save_versions(session: Session, records: list[RecordState]) -> None:
