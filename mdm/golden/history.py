@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import JSON, BindParameter, Dialect, TypeDecorator, bindparam
 from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
-from mdm.db import insert_rows
 from mdm.errors import NotFound
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
 
@@ -39,6 +40,30 @@ def state_of(
     }
 
 
+class _JsonText(TypeDecorator[str]):
+    """A JSON column's value handed over as the JSON text it already is."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+def _json_bind(name: str) -> BindParameter[str]:
+    return bindparam(name, type_=_JsonText())
+
+
+_EVENT_TABLE = GoldenEvent.__table__  # type: ignore[attr-defined]
+_OUTBOX_TABLE = OutboxEvent.__table__  # type: ignore[attr-defined]
+# Inserts taking their JSON columns as text: see `_outbox_row`.
+_EVENTS = _EVENT_TABLE.insert().values(
+    state=_json_bind("state_json"), detail=_json_bind("detail_json")
+)
+_OUTBOX = _OUTBOX_TABLE.insert().values(payload=_json_bind("payload_json"))
+_dumps = json.dumps  # what the JSON columns serialize with (no engine serializer is set)
+
+
 def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
     """Write events and their outbox rows in bulk (same transaction as the change).
 
@@ -47,35 +72,49 @@ def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
     if not events:
         return
     now, cid = utcnow(), correlation.get()
-    rows = [
-        {
-            "golden_id": e["golden_id"],
-            "entity_type": e["entity_type"],
-            "kind": e["kind"],
-            "state": e["state"],
-            "detail": e.get("detail", {}),
-            "actor": e.get("actor", "engine"),
-            "correlation_id": cid,
-            "created_at": now,
-        }
-        for e in events
-    ]
-    for row in rows:
-        assert row["kind"] in EVENT_KINDS, row["kind"]
-    insert_rows(session, GoldenEvent, rows)
-    outbox = [
-        {
-            "topic": f"golden.{r['kind']}",
-            "aggregate_id": r["golden_id"],
-            "payload": {
-                k: r[k] for k in ("golden_id", "entity_type", "kind", "state", "detail", "actor")
-            },
-            "correlation_id": cid,
-            "created_at": now,
-        }
-        for r in rows
-    ]
-    insert_rows(session, OutboxEvent, outbox)
+    rows, outbox = [], []
+    for event in events:
+        assert event["kind"] in EVENT_KINDS, event["kind"]
+        row = _event_row(event, cid, now)
+        rows.append(row)
+        outbox.append(_outbox_row(row))
+    if session.autoflush:
+        session.flush()  # rows may refer to golden records the session holds (as insert_rows)
+    session.connection().execute(_EVENTS, rows)
+    session.connection().execute(_OUTBOX, outbox)
+
+
+def _event_row(event: dict[str, Any], cid: str | None, now: datetime) -> dict[str, Any]:
+    """An event row, its JSON columns serialized here: the outbox row reuses the text."""
+    return {
+        "golden_id": event["golden_id"],
+        "entity_type": event["entity_type"],
+        "kind": event["kind"],
+        "state_json": _dumps(event["state"]),
+        "detail_json": _dumps(event.get("detail", {})),
+        "actor": event.get("actor", "engine"),
+        "correlation_id": cid,
+        "created_at": now,
+    }
+
+
+def _outbox_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The outbox row of an event row; its payload is the text `json.dumps` writes for
+    {golden_id, entity_type, kind, state, detail, actor}, put together around the state
+    already serialized (a thousand states a batch, each the larger part of both rows)."""
+    payload = (
+        f'{{"golden_id": {_dumps(row["golden_id"])}, '
+        f'"entity_type": {_dumps(row["entity_type"])}, "kind": {_dumps(row["kind"])}, '
+        f'"state": {row["state_json"]}, "detail": {row["detail_json"]}, '
+        f'"actor": {_dumps(row["actor"])}}}'
+    )
+    return {
+        "topic": f"golden.{row['kind']}",
+        "aggregate_id": row["golden_id"],
+        "payload_json": payload,
+        "correlation_id": row["correlation_id"],
+        "created_at": row["created_at"],
+    }
 
 
 def history(session: Session, golden_id: str) -> list[GoldenEvent]:

@@ -88,7 +88,6 @@ def survive(
         return _survive_one(members[0], rules, attributes, overrides)
     # Most recent first, then by id, so every tie breaks the same way.
     ordered = sorted(members, key=lambda m: (-m.updated_at.timestamp(), m.record_id))
-    completeness = {m.record_id: sum(1 for v in m.values.values() if v) for m in members}
     out: dict[str, Survived] = {}
     for name in attributes:
         if overrides and name in overrides:
@@ -96,7 +95,7 @@ def survive(
             continue
         holders = [m for m in ordered if m.values.get(name)]
         if holders:
-            out[name] = _decide(name, holders, rules.for_attribute(name), completeness)
+            out[name] = _decide(name, holders, rules.for_attribute(name))
     return out
 
 
@@ -114,13 +113,11 @@ def _survive_one(
     return out
 
 
-def _decide(
-    name: str, holders: list[Member], strategies: tuple[Strategy, ...], completeness: dict[int, int]
-) -> Survived:
+def _decide(name: str, holders: list[Member], strategies: tuple[Strategy, ...]) -> Survived:
     if len(holders) == 1:  # most golden records: the first strategy that takes it names the rule
         return _only(name, holders[0], strategies)
     for strategy in strategies:
-        chosen = _apply(strategy, name, holders, completeness)
+        chosen = _apply(strategy, name, holders)
         if chosen is not None:
             return Survived(chosen.values[name], chosen.record_id, _label(strategy))
     first = holders[0]
@@ -132,16 +129,15 @@ def _only(name: str, member: Member, strategies: tuple[Strategy, ...]) -> Surviv
     value = member.values[name]
     for strategy in strategies:
         if isinstance(strategy, dict):
-            if any(w in (member.source_system, member.role) for w in strategy["source_priority"]):
+            wanted = strategy["source_priority"]
+            if member.source_system in wanted or member.role in wanted:
                 return Survived(value, member.record_id, "source_priority")
         elif strategy != "well_formed" or _mixed_case(value):
             return Survived(value, member.record_id, strategy)
     return Survived(value, member.record_id, "most_recent")
 
 
-def _apply(
-    strategy: Strategy, name: str, holders: list[Member], completeness: dict[int, int]
-) -> Member | None:
+def _apply(strategy: Strategy, name: str, holders: list[Member]) -> Member | None:
     if isinstance(strategy, dict):
         for wanted in strategy["source_priority"]:
             for member in holders:
@@ -151,7 +147,7 @@ def _apply(
     if strategy == "most_recent":
         return holders[0]
     if strategy == "most_complete":
-        return max(holders, key=lambda m: completeness[m.record_id])  # max keeps the first tie
+        return max(holders, key=_filled)  # max keeps the first tie
     if strategy == "well_formed":
         # "ACME CORP" and "acme corp" are how some systems store names, not how they are written
         holders = [m for m in holders if _mixed_case(m.values[name])]
@@ -169,6 +165,11 @@ def _apply(
     spellings = Counter(m.values[name] for m in group)
     top = max(spellings.values())
     return next(m for m in group if spellings[m.values[name]] == top)
+
+
+def _filled(member: Member) -> int:
+    """How many attributes a member has a value for (counted only when a rule asks)."""
+    return sum(1 for v in member.values.values() if v)
 
 
 def _mixed_case(value: str) -> bool:
