@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -77,12 +77,12 @@ def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]
         table.c.source_record_id,
         *(table.c[n] for n in names),
     ).outerjoin(table, table.c.source_record_id == record.id)
+    query = query.where(
+        record.golden_id.in_(bindparam("ids", expanding=True)),  # bound per chunk, not built
+        record.status == RecordStatus.ACTIVE.value,
+    )
     for start in range(0, len(ids), 500):
-        chunk = query.where(
-            record.golden_id.in_(ids[start : start + 500]),
-            record.status == RecordStatus.ACTIVE.value,
-        )
-        for row in session.connection().execute(chunk):
+        for row in session.connection().execute(query, {"ids": ids[start : start + 500]}):
             _add_member(found, names, row)
     return found
 
@@ -134,8 +134,8 @@ def _store(session: Session, views: dict[str, GoldenView]) -> None:
     # what differs cost as much on SQLite as writing them all again.
     ids = list(views)
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.execute(delete(GoldenAttribute).where(col(GoldenAttribute.golden_id).in_(chunk)))
+        session.connection().execute(_DELETE, {"ids": ids[start : start + 500]})
+    _forget_loaded(session, set(ids))
     rows = [
         {
             "golden_id": gid,
@@ -149,3 +149,15 @@ def _store(session: Session, views: dict[str, GoldenView]) -> None:
     ]
     if rows:
         insert_rows(session, GoldenAttribute, rows)
+
+
+_ATTRIBUTE = GoldenAttribute.__table__  # type: ignore[attr-defined]
+_DELETE = _ATTRIBUTE.delete().where(_ATTRIBUTE.c.golden_id.in_(bindparam("ids", expanding=True)))
+
+
+def _forget_loaded(session: Session, golden_ids: set[str]) -> None:
+    """Drop loaded attribute rows of these golden ids (deleted past the ORM), as its delete
+    would: a later read loads the rows written now."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, GoldenAttribute) and obj.golden_id in golden_ids:
+            session.expunge(obj)

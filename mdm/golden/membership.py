@@ -136,12 +136,13 @@ class _GoldenRow:
 def _golden_rows(session: Session, ids: Iterable[str]) -> dict[str, _GoldenRow]:
     session.flush()  # read through the connection: what the session holds goes first
     table = GoldenRecord.__table__.c  # type: ignore[attr-defined]
+    query = sql_select(table.id, table.status, table.merged_into_id).where(
+        table.id.in_(bindparam("ids", expanding=True))  # bound per chunk: cheaper than literals
+    )
     wanted, found = sorted(set(ids)), {}
     for start in range(0, len(wanted), 500):
-        query = sql_select(table.id, table.status, table.merged_into_id).where(
-            table.id.in_(wanted[start : start + 500])
-        )
-        for gid, status, into in session.connection().execute(query):
+        chunk = {"ids": wanted[start : start + 500]}
+        for gid, status, into in session.connection().execute(query, chunk):
             found[gid] = _GoldenRow(gid, status, into)
     return found
 

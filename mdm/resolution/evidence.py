@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, or_
 
 from mdm.clock import utcnow
 from mdm.db import insert_rows
@@ -135,23 +135,30 @@ def record_links(
     return len(found)
 
 
+_LINK = GoldenLink.__table__.c  # type: ignore[attr-defined]
+# Built once, the ids bound at execution: building an IN of 500 literal values costs more
+# than running it.
+_ENGINE_LINKS = sql_select(
+    _LINK.id, _LINK.record_a_id, _LINK.record_b_id, _LINK.kind, _LINK.score
+).where(
+    _LINK.active,
+    _LINK.kind != LinkKind.STEWARD.value,
+    or_(
+        _LINK.record_a_id.in_(bindparam("ids", expanding=True)),
+        _LINK.record_b_id.in_(bindparam("ids", expanding=True)),
+    ),
+)
+
+
 def _active_engine_links(
     session: Session, ids: list[int]
 ) -> dict[tuple[int, int], tuple[int, str, float]]:
     """(id, kind, score) of the active engine links touching these records, by record pair."""
     session.flush()  # read through the connection: what the session holds goes first
-    link = GoldenLink.__table__.c  # type: ignore[attr-defined]
     found: dict[tuple[int, int], tuple[int, str, float]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        query = sql_select(
-            link.id, link.record_a_id, link.record_b_id, link.kind, link.score
-        ).where(
-            link.active,
-            link.kind != LinkKind.STEWARD.value,
-            or_(link.record_a_id.in_(chunk), link.record_b_id.in_(chunk)),
-        )
-        for lid, a, b, kind, score in session.connection().execute(query):
+        for lid, a, b, kind, score in session.connection().execute(_ENGINE_LINKS, {"ids": chunk}):
             found[(a, b)] = (lid, kind, score if score is not None else -1.0)
     return found
 
@@ -272,17 +279,19 @@ def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[i
     Only pairs with both records in scope: a candidate reaching outside was not looked at.
     Columns, not rows: a busy hub keeps many retired candidates per record, and loading each
     one's explanation (JSON) cost more than the rest of the refresh."""
+    if session.autoflush:
+        session.flush()  # read through the connection: what the session holds goes first
     inside = set(ids)
     found: dict[tuple[int, int], tuple[int, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        query = select(
-            MatchCandidate.id,
-            MatchCandidate.record_a_id,
-            MatchCandidate.record_b_id,
-            MatchCandidate.status,
-        ).where(col(MatchCandidate.record_a_id).in_(chunk))
-        for cid, a, b, status in session.exec(query):
+        for cid, a, b, status in session.connection().execute(_CANDIDATES, {"ids": chunk}):
             if b in inside and cid is not None:
                 found[(a, b)] = (cid, status)
     return found
+
+
+_CANDIDATE = MatchCandidate.__table__.c  # type: ignore[attr-defined]
+_CANDIDATES = sql_select(
+    _CANDIDATE.id, _CANDIDATE.record_a_id, _CANDIDATE.record_b_id, _CANDIDATE.status
+).where(_CANDIDATE.record_a_id.in_(bindparam("ids", expanding=True)))
