@@ -27,7 +27,7 @@ from mdm.golden.lineage_models import MatchConstraint
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
 from mdm.resolution.batch import match_and_apply
-from mdm.resolution.frames import RecordFrame, load_frame, pick
+from mdm.resolution.frames import RecordFrame, load_frame, pick, read_columns
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
 
@@ -56,20 +56,22 @@ def resolve_records(
     """
     settings, model, _version = active_model(session, entity)
     drop_keys(session, list(deleted))
-    records = load_frame(session, entity, touched)
-    keys = store_keys(session, entity, records, settings)
+    # only what matching reads: nothing else of these records is looked at here
+    columns = read_columns(settings)
+    records = load_frame(session, entity, touched, columns)
+    keys = store_keys(session, entity, records, settings, _MEMO)
     if not match or model is None or not records.record_ids:
         return {}
     _lock(session, entity, keys)
     touched_ids = set(records.record_ids)
     near = neighbours(session, entity, keys, settings) - touched_ids
-    others = load_frame(session, entity, near)
+    others = load_frame(session, entity, near, columns)
     scope_ids = touched_ids | _partners(records, others, settings, model)
     scope_ids |= _constrained_partners(session, touched_ids)
     scope_ids |= _golden_mates(session, scope_ids)
     # the arrivals and their neighbours are loaded already: only the rest is read again
     missing = scope_ids - touched_ids - set(others.record_ids)
-    scope = pick([records, others, load_frame(session, entity, missing)], scope_ids)
+    scope = pick([records, others, load_frame(session, entity, missing, columns)], scope_ids)
     done = match_and_apply(session, entity, scope, settings, model, "engine", _MEMO).reconciled
     if entity == EntityType.CUSTOMER:
         moved = [

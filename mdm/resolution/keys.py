@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, bindparam, delete, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
+from matching.batch.standardize import Memo, prepare_distinct
 from matching.blocking import soundex
 from matching.config import BlockingRule, MatchSettings
-from matching.prepare import prepare
+from mdm.db import insert_rows
 from mdm.entities import EntityType
-from mdm.resolution.frames import RecordFrame
+from mdm.resolution.frames import RecordFrame, flushed_connection
 from mdm.resolution.models import BlockingKey
 
 
@@ -39,51 +41,72 @@ def _values(value: str, rule: BlockingRule) -> list[str]:
     return [value]
 
 
-def record_keys(records: RecordFrame, settings: MatchSettings) -> list[tuple[int, str, str]]:
-    """(record id, rule, key) for every record of the frame."""
+def record_keys(
+    records: RecordFrame, settings: MatchSettings, memo: Memo | None = None
+) -> list[tuple[int, str, str]]:
+    """(record id, rule, key) for every record of the frame.
+
+    With a `memo` the standardized values are kept for the matching that follows (resolve on
+    ingest probes and dedupes the same arrivals next).
+    """
     if records.frame.empty:
         return []
-    prepared = prepare(records.frame, settings)
-    parents = prepared[settings.parent_field].tolist() if settings.parent_field else None
+    # in-process: a server's few thousand records do not pay for forking it
+    prepared = prepare_distinct(records.frame, settings, workers=1, memo=memo)
+    parents = prepared[settings.parent_field].to_list() if settings.parent_field else None
+    scopes = [f"{p or ''}\x1f" for p in parents] if parents is not None else None
     out: list[tuple[int, str, str]] = []
     for rule in settings.blocking:
-        for row, value in enumerate(prepared[rule.field].tolist()):
-            if not value:
+        name, column = rule_name(rule), prepared[rule.field]
+        # once per distinct value: records repeat their phones, domains and names
+        keys = [_values(str(value), rule) if value else [] for value in column.values]
+        for row, code in enumerate(column.codes.tolist()):
+            if code < 0:
                 continue
-            scope = f"{parents[row] or ''}\x1f" if parents is not None else ""
-            out += [
-                (records.record_ids[row], rule_name(rule), scope + k)
-                for k in _values(str(value), rule)
-            ]
+            scope = scopes[row] if scopes is not None else ""
+            out += [(records.record_ids[row], name, scope + k) for k in keys[code]]
     return out
 
 
 def store_keys(
-    session: Session, entity: EntityType, records: RecordFrame, settings: MatchSettings
+    session: Session,
+    entity: EntityType,
+    records: RecordFrame,
+    settings: MatchSettings,
+    memo: Memo | None = None,
 ) -> list[tuple[str, str]]:
-    """Replace the stored keys of these records; return the distinct (rule, key) pairs."""
-    ids = records.record_ids
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.execute(delete(BlockingKey).where(col(BlockingKey.source_record_id).in_(chunk)))
-    rows = {(rid, rule, key) for rid, rule, key in record_keys(records, settings)}
-    if rows:
-        session.execute(
-            insert(BlockingKey),
-            [
-                {"entity_type": entity.value, "source_record_id": rid, "rule": rule, "key": key}
-                for rid, rule, key in sorted(rows)
-            ],
-        )
-    return sorted({(rule, key) for _rid, rule, key in rows})
+    """Replace the stored keys of these records; return the distinct (rule, key) pairs.
+
+    `memo` as in `record_keys`.
+    """
+    drop_keys(session, records.record_ids)
+    # in the order of the (type, rule, key, record) index: its pages then fill one after the
+    # other instead of at random (the new records' ids come last in the others anyway)
+    rows = sorted({(rule, key, rid) for rid, rule, key in record_keys(records, settings, memo)})
+    insert_rows(
+        session,
+        BlockingKey,
+        [
+            {"entity_type": entity.value, "source_record_id": rid, "rule": rule, "key": key}
+            for rule, key, rid in rows
+        ],
+    )
+    return list(dict.fromkeys((rule, key) for rule, key, _rid in rows))  # sorted already
 
 
 def drop_keys(session: Session, record_ids: Sequence[int]) -> None:
     """Forget the keys of records that no longer take part (deleted)."""
     ids = list(record_ids)
+    if not ids:
+        return
+    connection = flushed_connection(session)
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.execute(delete(BlockingKey).where(col(BlockingKey.source_record_id).in_(chunk)))
+        connection.execute(_DELETE, {"ids": ids[start : start + 500]})
+
+
+_DELETE = delete(BlockingKey).where(
+    col(BlockingKey.source_record_id).in_(bindparam("ids", expanding=True))
+)
 
 
 def neighbours(
@@ -94,31 +117,40 @@ def neighbours(
     by_rule: dict[str, list[str]] = defaultdict(list)
     for rule, key in keys:
         by_rule[rule].append(key)
+    # plain rows through the connection: the ORM's row handling costs more than the reading
+    connection = flushed_connection(session)
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
         for start in range(0, len(values), 500):
-            found |= _block_members(
-                session, entity, rule, values[start : start + 500], caps.get(rule, 100)
-            )
+            chunk = values[start : start + 500]
+            bound = {
+                "entity": entity.value,
+                "rule": rule,
+                "keys": chunk,
+                "cap": caps.get(rule, 100),
+            }
+            found.update(connection.execute(_BLOCK_MEMBERS, bound).scalars().all())
     return found
 
 
-def _block_members(
-    session: Session, entity: EntityType, rule: str, values: list[str], cap: int
-) -> set[int]:
+def _block_members() -> Select[int]:
+    """The members of the blocks of `keys` holding at most `cap` records, in one statement."""
     # One rule per query, `key IN (...)`: both databases then seek the (entity, rule, key)
     # index per key. A (rule, key) row-value IN makes SQLite scan every key of the entity.
     scope = (
-        col(BlockingKey.entity_type) == entity.value,
-        col(BlockingKey.rule) == rule,
+        col(BlockingKey.entity_type) == bindparam("entity"),
+        col(BlockingKey.rule) == bindparam("rule"),
     )
-    counts = session.exec(
-        select(BlockingKey.key, func.count())
-        .where(*scope, col(BlockingKey.key).in_(values))
+    usable = (
+        sa_select(col(BlockingKey.key))
+        .where(*scope, col(BlockingKey.key).in_(bindparam("keys", expanding=True)))
         .group_by(col(BlockingKey.key))
-    ).all()
-    usable = [key for key, n in counts if n <= cap]
-    if not usable:
-        return set()
-    members = select(BlockingKey.source_record_id).where(*scope, col(BlockingKey.key).in_(usable))
-    return set(session.exec(members).all())
+        .having(func.count() <= bindparam("cap"))
+    )
+    return sa_select(col(BlockingKey.source_record_id)).where(
+        *scope, col(BlockingKey.key).in_(usable)
+    )
+
+
+# built once: building a statement costs more than running it from the statement cache
+_BLOCK_MEMBERS = _block_members()

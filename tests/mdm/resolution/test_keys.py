@@ -1,0 +1,116 @@
+"""Blocking keys and record frames as resolve on ingest reads them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from matching.batch.standardize import Memo
+from matching.config import MatchSettings
+from matching.prepare import prepare
+from mdm.db import session_scope
+from mdm.entities import EntityType
+from mdm.records.models import SourceRecord
+from mdm.records.service import RecordInput, ingest
+from mdm.resolution.frames import RecordFrame, load_frame, read_columns
+from mdm.resolution.keys import _values, neighbours, record_keys, rule_name, store_keys
+from mdm.resolution.modelstore import active_model
+from tests.mdm.resolution.test_batch import ROWS
+
+C = EntityType.CUSTOMER
+
+
+def _load(engine: Engine, rows: list[dict[str, str]]) -> None:
+    with session_scope(engine, write=True) as session:
+        ingest(session, C, [RecordInput(r) for r in rows], resolve=False)
+
+
+def _settings(session: Session) -> MatchSettings:
+    return active_model(session, C)[0]
+
+
+def _reference_keys(records: RecordFrame, settings: MatchSettings) -> set[tuple[int, str, str]]:
+    """Keys as read row by row from `prepare()` (the reference standardizer)."""
+    prepared = prepare(records.frame, settings)
+    out = set()
+    for rule in settings.blocking:
+        for row, value in enumerate(prepared[rule.field].tolist()):
+            if value:
+                rid = records.record_ids[row]
+                out |= {(rid, rule_name(rule), k) for k in _values(str(value), rule)}
+    return out
+
+
+def test_record_keys_are_the_reference_standardizers_keys_with_or_without_a_memo(
+    engine: Engine,
+) -> None:
+    _load(engine, ROWS)
+    with Session(engine) as session:
+        settings = _settings(session)
+        records = load_frame(session, C)
+        expected = _reference_keys(records, settings)
+        memo = Memo()
+        assert set(record_keys(records, settings)) == expected
+        assert set(record_keys(records, settings, memo)) == expected
+        assert set(record_keys(records, settings, memo)) == expected  # answered by the memo
+
+
+def test_neighbours_share_a_key_unless_its_block_is_too_large(engine: Engine) -> None:
+    _load(engine, ROWS)
+    with session_scope(engine, write=True) as session:
+        settings = _settings(session)
+        records = load_frame(session, C)
+        keys = store_keys(session, C, records, settings)
+        assert keys == sorted(set(keys))
+        # "handel" and "gmbh" are shared by the forty noise companies: a cap of 10 drops them
+        capped = replace(
+            settings,
+            blocking=tuple(replace(rule, max_block_size=10) for rule in settings.blocking),
+        )
+        everyone = set(records.record_ids)
+        token = rule_name(settings.blocking[0])
+        handel = [(rule, key) for rule, key in keys if rule == token and key.endswith("handel")]
+        assert handel
+        assert neighbours(session, C, handel, settings) == everyone - _ids(session, "1", "2", "3")
+        assert neighbours(session, C, handel, capped) == set()
+        nordwind = [(rule, key) for rule, key in keys if key.endswith("nordwind")]
+        assert neighbours(session, C, nordwind, capped) == _ids(session, "1")
+
+
+def test_a_frame_by_ids_is_the_whole_frame_cut_to_them(engine: Engine) -> None:
+    rows = [{**row, "source_id": f"{row['source_id']}-{n}"} for n in range(13) for row in ROWS]
+    _load(engine, rows)  # more records than one statement's chunk of ids
+    with Session(engine) as session:
+        whole = load_frame(session, C)
+        wanted = set(whole.record_ids[::3]) | {10**9}
+        part = load_frame(session, C, wanted)
+        rows_wanted = [i for i, rid in enumerate(whole.record_ids) if rid in wanted]
+        assert part.record_ids == [whole.record_ids[i] for i in rows_wanted]
+        assert part.golden_ids == [whole.golden_ids[i] for i in rows_wanted]
+        expected = whole.frame.iloc[rows_wanted].reset_index(drop=True)
+        assert part.frame.equals(expected)
+        assert load_frame(session, C, []).frame.columns.equals(whole.frame.columns)
+
+
+def test_a_frame_for_matching_keeps_the_keys_and_the_columns_matching_reads(
+    engine: Engine,
+) -> None:
+    _load(engine, ROWS)
+    with Session(engine) as session:
+        settings = _settings(session)
+        columns = read_columns(settings)
+        whole = load_frame(session, C)
+        matched = load_frame(session, C, whole.record_ids, columns)
+        kept = [
+            c for c in whole.frame.columns if c in columns or c in ("source_system", "source_id")
+        ]
+        assert list(matched.frame.columns) == kept
+        assert matched.frame.equals(whole.frame[kept])
+        assert set(record_keys(matched, settings)) == set(record_keys(whole, settings))
+
+
+def _ids(session: Session, *source_ids: str) -> set[int]:
+    query = select(SourceRecord.id).where(col(SourceRecord.source_id).in_(source_ids))
+    return {i for i in session.exec(query) if i is not None}
