@@ -12,9 +12,10 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from matching.normalize.org_names import clean_and_legal_form, normalize_org_name
 from matching.prepare import IN_COUNTRY_ONCE, SIMPLE_ONCE
@@ -90,19 +91,30 @@ class Memo:
 
     def __init__(self, limit: int = 500_000) -> None:
         self._limit = limit
-        self._tables: dict[str, dict[tuple[str, str | None], tuple[Any, ...]]] = {}
+        self._tables: dict[str, dict[Key, tuple[Any, ...]]] = {}
 
     def submit(self, job: Job, send: Callable[[Job], Pending]) -> Recalled:
         """Send only the inputs not met before; the rest come from the table."""
         table = self._tables.setdefault(job.standardizer, {})
         if len(table) + len(job.values) > self._limit:
             table.clear()
-        keys = list(zip(job.values, job.countries or repeat(None), strict=False))
-        known = [table.get(key) for key in keys]
-        todo = [i for i, out in enumerate(known) if out is None]
+        # Tens of thousands of inputs a call, nearly all met before: the lookups stay in C
+        # (map, compress), and a standardizer read without a country keys by the value itself
+        # (a tuple would be built and hashed per input).
+        keys: list[Key] = (
+            list(job.values)
+            if job.countries is None
+            else list(zip(job.values, job.countries, strict=True))
+        )
+        known = list(map(table.get, keys))
+        todo = list(compress(range(len(known)), map(is_, known, repeat(None))))
         countries = None if job.countries is None else [job.countries[i] for i in todo]
         unknown = Job(job.standardizer, [job.values[i] for i in todo], countries, cached=True)
         return Recalled(_outputs(job.standardizer), keys, known, todo, send(unknown), table)
+
+
+# a memo's key: the input, with its country for the standardizers that read one
+Key = str | tuple[str, str | None]
 
 
 @dataclass(slots=True, eq=False)
@@ -110,20 +122,21 @@ class Recalled:
     """A job answered partly from a memo and partly by the standardizers."""
 
     width: int  # outputs per input
-    keys: list[tuple[str, str | None]]
+    keys: list[Key]
     known: list[tuple[Any, ...] | None]
     todo: list[int]
     pending: Pending
-    table: dict[tuple[str, str | None], tuple[Any, ...]]
+    table: dict[Key, tuple[Any, ...]]
 
     def result(self) -> list[list[Any]]:
         """The job's outputs, in the order of its inputs."""
-        fresh = self.pending.result() if self.todo else []
-        for j, i in enumerate(self.todo):
-            out = tuple(outputs[j] for outputs in fresh)
-            self.known[i] = self.table[self.keys[i]] = out
-        self.todo = []
-        return [[out[k] for out in self.known if out is not None] for k in range(self.width)]
+        if self.todo:
+            fresh = list(zip(*self.pending.result(), strict=True))  # outputs per input
+            for i, out in zip(self.todo, fresh, strict=True):
+                self.known[i] = self.table[self.keys[i]] = out
+            self.todo = []
+        filled = cast(list[tuple[Any, ...]], self.known)  # every input answered now
+        return [list(map(itemgetter(k), filled)) for k in range(self.width)]
 
 
 def _outputs(standardizer: str) -> int:
