@@ -131,6 +131,40 @@ def test_control_characters_are_quarantined_but_tabs_and_newlines_are_not(engine
     assert good.result == "created"
 
 
+def test_every_reason_of_a_row_is_reported_in_order(engine: Engine) -> None:
+    row = {
+        **ACME,
+        "colour": "blue",
+        "deleted": "maybe",
+        "city": "x" * 300,
+        "street": "a\x01b",
+        "x" * 65 + "_id": "1",
+        "source_system": "CRM SYSTEM",
+    }
+    (result,) = _ingest(engine, row).results
+    assert result.result == "quarantined"
+    assert result.reasons == [
+        "colour: unknown column",
+        "deleted: must be true or false, got 'maybe'",
+        "city: longer than 255 characters",
+        "street: contains control characters",
+        f"{'x' * 65}_id: a cross-reference column must name a system of at most 64 characters",
+        "source_system: use letters, digits, '_', '.' or '-' (at most 64)",
+    ]
+    assert _count(engine, SourceRecord) == 0
+
+
+def test_a_record_the_session_already_holds_is_read_fresh_after_a_new_version(
+    engine: Engine,
+) -> None:
+    _ingest(engine, ACME)
+    with session_scope(engine, write=True) as session:
+        held = session.scalars(select(SourceRecord)).one()
+        assert held.version == 1
+        ingest(session, EntityType.CUSTOMER, [RecordInput({**ACME, "name": "ACME AG"})])
+        assert (held.version, held.golden_id is not None) == (2, True)
+
+
 def test_delete_is_soft_and_keeps_history(engine: Engine) -> None:
     _ingest(engine, ACME)
     deletion = {"source_system": "crm", "source_id": "001A", "deleted": "true"}
