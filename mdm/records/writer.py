@@ -77,7 +77,7 @@ def write_rows(
     keys = sorted({(r.row.source_system, r.row.source_id) for r in rows})
     records = store.lock_or_create_many(session, entity, keys)
     plan = _Plan(cells=_cells_for_bare_deletions(session, records, rows))
-    decided = [_decide(plan, entity, records[_key(r.row)], r) for r in rows]
+    decided = [_decide(plan, records[_key(r.row)], r) for r in rows]
     _flush(session, entity, plan)
     if own_goldens and plan.needs_golden:
         _own_goldens(session, entity, list(plan.needs_golden.values()))
@@ -113,7 +113,7 @@ def _cells_for_bare_deletions(
     }
 
 
-def _decide(plan: _Plan, entity: EntityType, record: RecordState, item: RowToWrite) -> _Decided:
+def _decide(plan: _Plan, record: RecordState, item: RowToWrite) -> _Decided:
     row = item.row
     if record.version == 0:
         plan.created.add(record.id)
