@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
@@ -123,7 +123,25 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     """
     if not rows:
         return
+    table = model.__table__  # type: ignore[attr-defined]
+    flushed_connection(session).execute(table.insert(), rows)
+
+
+def flushed_connection(session: Session) -> Connection:
+    """The session's connection, for plain Core statements (no ORM row handling), with the
+    pending changes flushed first as the ORM's autoflush would before its own statements."""
     if session.autoflush:
         session.flush()
-    table = model.__table__  # type: ignore[attr-defined]
-    session.connection().execute(table.insert(), rows)
+    return session.connection()
+
+
+def expire_loaded(
+    session: Session, model: type[SQLModel], ids: set[Any], names: list[str] | None = None
+) -> None:
+    """Expire what loaded objects of `model` with these ids hold of columns (all, or `names`)
+    just written past the ORM, so a later read sees the database. The identity key is
+    (class, (id,), token): no attribute is read (or loaded) to find them."""
+    for state in list(session.identity_map.all_states()):
+        key, loaded = state.key, state.obj()
+        if key is not None and key[0] is model and key[1][0] in ids and loaded is not None:
+            session.expire(loaded, names)

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from mdm.db import insert_rows
+from mdm.db import flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import AttributeOverride, GoldenAttribute
 from mdm.golden.survivorship import Member, Survived, default_rules, survive
@@ -82,7 +82,7 @@ def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]
         record.status == RecordStatus.ACTIVE.value,
     )
     for start in range(0, len(ids), 500):
-        for row in session.connection().execute(query, {"ids": ids[start : start + 500]}):
+        for row in flushed_connection(session).execute(query, {"ids": ids[start : start + 500]}):
             _add_member(found, names, row)
     return found
 
@@ -112,8 +112,6 @@ def recompute(
     ids = sorted(set(golden_ids))
     if not ids:
         return {}
-    if session.autoflush:
-        session.flush()  # the reads below go through the connection: pending changes first
     members = load_members(session, entity, ids)
     overrides = _overrides(session, ids)
     rules, names = default_rules(entity), attribute_names(entity)

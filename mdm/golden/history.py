@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
+from mdm.db import flushed_connection
 from mdm.errors import NotFound
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
 
@@ -78,10 +79,10 @@ def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
         row = _event_row(event, cid, now)
         rows.append(row)
         outbox.append(_outbox_row(row))
-    if session.autoflush:
-        session.flush()  # rows may refer to golden records the session holds (as insert_rows)
-    session.connection().execute(_EVENTS, rows)
-    session.connection().execute(_OUTBOX, outbox)
+    # rows may refer to golden records the session holds: those are flushed first
+    connection = flushed_connection(session)
+    connection.execute(_EVENTS, rows)
+    connection.execute(_OUTBOX, outbox)
 
 
 def _event_row(event: dict[str, Any], cid: str | None, now: datetime) -> dict[str, Any]:

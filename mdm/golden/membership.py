@@ -12,7 +12,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from mdm.clock import utcnow
-from mdm.db import insert_rows
+from mdm.db import expire_loaded, insert_rows
 from mdm.entities import EntityType
 from mdm.errors import Conflict, InvalidInput, NotFound
 from mdm.golden.attributes import GoldenView, recompute
@@ -159,10 +159,7 @@ def _stamp(session: Session, goldens: Iterable[_GoldenRow], now: datetime) -> No
         .values(status=bindparam("status"), updated_at=bindparam("now")),
         rows,
     )
-    changed = {row["gid"] for row in rows}
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, GoldenRecord) and obj.id in changed:
-            session.expire(obj, ["status", "updated_at"])
+    expire_loaded(session, GoldenRecord, {row["gid"] for row in rows}, ["status", "updated_at"])
 
 
 def merge(

@@ -84,10 +84,13 @@ def survive(
     overrides: Mapping[str, str] | None = None,
 ) -> dict[str, Survived]:
     """Every attribute that some member (or an override) supplies."""
-    if len(members) == 1:  # a new golden record, most of those a batch touches
-        return _survive_one(members[0], rules, attributes, overrides)
-    # Most recent first, then by id, so every tie breaks the same way.
-    ordered = sorted(members, key=lambda m: (-m.updated_at.timestamp(), m.record_id))
+    # Most recent first, then by id, so every tie breaks the same way (a lone member, as most
+    # golden records a batch touches are, needs no sort).
+    ordered = (
+        list(members)
+        if len(members) < 2
+        else sorted(members, key=lambda m: (-m.updated_at.timestamp(), m.record_id))
+    )
     out: dict[str, Survived] = {}
     for name in attributes:
         if overrides and name in overrides:
@@ -96,20 +99,6 @@ def survive(
         holders = [m for m in ordered if m.values.get(name)]
         if holders:
             out[name] = _decide(name, holders, rules.for_attribute(name))
-    return out
-
-
-def _survive_one(
-    member: Member, rules: Rules, attributes: Sequence[str], overrides: Mapping[str, str] | None
-) -> dict[str, Survived]:
-    """`survive` for a single member: its values, each under the rule that would take it."""
-    out: dict[str, Survived] = {}
-    values = member.values
-    for name in attributes:
-        if overrides and name in overrides:
-            out[name] = Survived(overrides[name], None, OVERRIDE_RULE)
-        elif values.get(name):
-            out[name] = _only(name, member, rules.for_attribute(name))
     return out
 
 

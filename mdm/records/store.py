@@ -14,6 +14,7 @@ from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, col
 
 from mdm.clock import utcnow
+from mdm.db import expire_loaded
 from mdm.entities import EntityType
 from mdm.records.models import (
     RecordStatus,
@@ -159,12 +160,4 @@ def save_versions(session: Session, records: list[RecordState]) -> None:
         for r in records
     ]
     session.connection().execute(statement, rows)
-    _expire_loaded(session, {r.id for r in records})
-
-
-def _expire_loaded(session: Session, ids: set[int]) -> None:
-    # An identity key is (class, (id,), token): no attribute of an object is read (or loaded).
-    for state in session.identity_map.all_states():
-        key, loaded = state.key, state.obj()
-        if key is not None and key[0] is SourceRecord and key[1][0] in ids and loaded is not None:
-            session.expire(loaded)
+    expire_loaded(session, SourceRecord, {r.id for r in records})

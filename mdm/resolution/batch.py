@@ -22,7 +22,7 @@ from mdm.resolution.keys import store_keys
 from mdm.resolution.modelstore import active_model, store_model
 from mdm.resolution.reconcile import Reconciled, reconcile
 
-# Below this many records, matching runs in this process (see `_workers`).
+# Below this many records, matching runs in this process (see `workers_for`).
 PARALLEL_FROM = 50_000
 
 
@@ -119,7 +119,7 @@ def match_and_apply(
         model=model,
         constraints=constraints,
         memo=memo,
-        workers=_workers(len(records.record_ids)),
+        workers=workers_for(len(records.record_ids)),
     )
     labels = result.clusters["cluster_id"].astype(str).tolist()
     done = reconcile(session, entity, records, labels, actor)
@@ -129,7 +129,7 @@ def match_and_apply(
     return Applied(done, links, review, result.model)
 
 
-def _workers(rows: int) -> int:
+def workers_for(rows: int) -> int:
     """Processes for matching `rows` records: a second one only pays on a large run.
 
     Starting a process forks this whole one (hundreds of MB in a server) and ships the work

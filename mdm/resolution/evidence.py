@@ -12,7 +12,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, or_
 
 from mdm.clock import utcnow
-from mdm.db import insert_rows
+from mdm.db import flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenLink, LinkKind
 from mdm.resolution.frames import RecordFrame
@@ -279,13 +279,12 @@ def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[i
     Only pairs with both records in scope: a candidate reaching outside was not looked at.
     Columns, not rows: a busy hub keeps many retired candidates per record, and loading each
     one's explanation (JSON) cost more than the rest of the refresh."""
-    if session.autoflush:
-        session.flush()  # read through the connection: what the session holds goes first
+    connection = flushed_connection(session)  # what the session holds goes first
     inside = set(ids)
     found: dict[tuple[int, int], tuple[int, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for cid, a, b, status in session.connection().execute(_CANDIDATES, {"ids": chunk}):
+        for cid, a, b, status in connection.execute(_CANDIDATES, {"ids": chunk}):
             if b in inside and cid is not None:
                 found[(a, b)] = (cid, status)
     return found

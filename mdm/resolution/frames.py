@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Connection, Row, Select, String, bindparam
+from sqlalchemy import Row, Select, String, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from matching.config import MatchSettings
+from mdm.db import flushed_connection
 from mdm.entities import EntityType
 from mdm.golden.attributes import attribute_names
 from mdm.records.lookups import golden_ids_by_key
@@ -116,14 +117,6 @@ def _queries(entity: EntityType, names: tuple[str, ...]) -> tuple[Select[Any], S
     )
     by_id = query.where(col(SourceRecord.id).in_(bindparam("ids", expanding=True)))
     return query.where(of_type), by_id
-
-
-def flushed_connection(session: Session) -> Connection:
-    """The session's connection, for plain Core statements (no ORM row handling), with the
-    pending changes flushed first as the ORM's autoflush would before its own statements."""
-    if session.autoflush:
-        session.flush()
-    return session.connection()
 
 
 def _columns(rows: list[Row[Any]], width: int) -> list[tuple[Any, ...]]:

@@ -26,7 +26,7 @@ from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
-from mdm.resolution.batch import match_and_apply
+from mdm.resolution.batch import match_and_apply, workers_for
 from mdm.resolution.frames import RecordFrame, load_frame, pick, read_columns
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
@@ -94,7 +94,9 @@ def _partners(
         return set()
     frame = pd.concat([records.frame, others.frame], ignore_index=True)
     ids = records.record_ids + others.record_ids
-    probed = probe_pairs(frame, range(len(records.record_ids)), settings, model, memo=_MEMO)
+    probes = range(len(records.record_ids))
+    workers = workers_for(len(ids))
+    probed = probe_pairs(frame, probes, settings, model, workers=workers, memo=_MEMO)
     worth = probed.probability >= settings.thresholds.lower
     rows = np.concatenate([probed.left[worth], probed.right[worth]])
     return {ids[row] for row in rows.tolist()}

@@ -17,9 +17,9 @@ from sqlmodel import Session, col
 from matching.batch.standardize import Memo, prepare_distinct
 from matching.blocking import soundex
 from matching.config import BlockingRule, MatchSettings
-from mdm.db import insert_rows
+from mdm.db import flushed_connection, insert_rows
 from mdm.entities import EntityType
-from mdm.resolution.frames import RecordFrame, flushed_connection
+from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import BlockingKey
 
 

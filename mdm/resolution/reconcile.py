@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from mdm.clock import utcnow
-from mdm.db import insert_rows
+from mdm.db import expire_loaded, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.ids import new_golden_id
 from mdm.golden.membership import Change, publish
@@ -59,8 +58,7 @@ def reconcile(
 
 
 def _write(session: Session, entity: EntityType, records: RecordFrame, out: Reconciled) -> None:
-    if session.autoflush:
-        session.flush()  # the writes below go through the connection: pending changes first
+    connection = flushed_connection(session)  # pending changes go first
     now = utcnow()
     if out.created:
         rows = [
@@ -87,8 +85,8 @@ def _write(session: Session, entity: EntityType, records: RecordFrame, out: Reco
         source = SourceRecord.__table__  # type: ignore[attr-defined]
         statement = update(source).where(source.c.id == bindparam("rid"))
         moved = [{"rid": rid, "g": golden} for rid, golden in moves.items()]
-        session.connection().execute(statement.values(golden_id=bindparam("g")), moved)
-        _expire_loaded(session, SourceRecord, set(moves), ["golden_id"])
+        connection.execute(statement.values(golden_id=bindparam("g")), moved)
+        expire_loaded(session, SourceRecord, set(moves), ["golden_id"])
 
 
 def _redirect_losers(
@@ -113,14 +111,7 @@ def _redirect_losers(
     rows = [{"gid": old, "into": into} for old, into in out.absorbed.items()]
     session.connection().execute(statement, rows)
     names = ["status", "merged_into_id", "updated_at"]
-    _expire_loaded(session, GoldenRecord, set(out.absorbed), names)
-
-
-def _expire_loaded(session: Session, model: type, ids: set[Any], names: list[str]) -> None:
-    """Expire what loaded objects hold of columns just written past the ORM."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, model) and obj.id in ids:  # type: ignore[attr-defined]
-            session.expire(obj, names)
+    expire_loaded(session, GoldenRecord, set(out.absorbed), names)
 
 
 def _changes(records: RecordFrame, out: Reconciled) -> list[Change]:
