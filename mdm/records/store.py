@@ -14,7 +14,7 @@ from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, col
 
 from mdm.clock import utcnow
-from mdm.db import expire_loaded
+from mdm.db import execute_many, expire_loaded
 from mdm.entities import EntityType
 from mdm.records.models import (
     RecordStatus,
@@ -147,8 +147,6 @@ def save_versions(session: Session, records: list[RecordState]) -> None:
     executemany; a copy of one of them the session already holds is expired (read again)."""
     if not records:
         return
-    table = SourceRecord.__table__  # type: ignore[attr-defined]
-    statement = update(table).where(table.c.id == bindparam("record_id"))
     rows = [
         {
             "record_id": r.id,
@@ -159,5 +157,10 @@ def save_versions(session: Session, records: list[RecordState]) -> None:
         }
         for r in records
     ]
-    session.connection().execute(statement, rows)
+    execute_many(session.connection(), _SAVE_VERSION, rows)
     expire_loaded(session, SourceRecord, {r.id for r in records})
+
+
+_RECORDS = SourceRecord.__table__  # type: ignore[attr-defined]
+# built once: `execute_many` keeps its compiled form by statement
+_SAVE_VERSION = update(_RECORDS).where(_RECORDS.c.id == bindparam("record_id"))
