@@ -43,17 +43,17 @@ def probe_pairs(
     workers: int = 2,
     memo: Memo | None = None,
 ) -> Probed:
-    """Block all records, keep the pairs touching a probe row, and score them with `model`."""
+    """Block all records into the pairs touching a probe row, and score them with `model`."""
     n = len(records)
     empty = np.empty(0, np.int64)
     if n < 2 or not len(probes):
         return Probed(empty, empty, np.empty(0, np.float64))
     frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
-    cands = block(frame, settings.blocking, parent_field=settings.parent_field)
     is_probe = np.zeros(n, bool)
     is_probe[np.asarray(probes, np.int64)] = True
-    keep = is_probe[cands.left] | is_probe[cands.right]
-    left, right = cands.left[keep], cands.right[keep]
+    # most of a neighbourhood's pairs join two neighbours: they are never made
+    cands = block(frame, settings.blocking, parent_field=settings.parent_field, probes=is_probe)
+    left, right = cands.left, cands.right
     tokens = token_tables(columns, settings)
     levels = compare_all(columns, settings, (left, right), tokens, workers)
     rule = _rules(columns, settings, left, right, workers)

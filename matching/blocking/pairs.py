@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from matching.blocking.columns import (
@@ -20,6 +21,8 @@ from matching.blocking.columns import (
 from matching.blocking.keys import rule_name, window_of
 from matching.config import BlockingRule
 
+Mask = npt.NDArray[np.bool_]
+
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
@@ -33,32 +36,69 @@ class Candidates:
         return len(self.left)
 
 
-def pairs_within(keyed: Keyed, cap: int) -> tuple[IntArray, IntArray]:
-    """Every pair of rows sharing a block of 2..cap records (once per shared block)."""
+def pairs_within(keyed: Keyed, cap: int, probes: Mask | None = None) -> tuple[IntArray, IntArray]:
+    """Every pair of rows sharing a block of 2..cap records (once per shared block).
+
+    With `probes`, only the pairs with a probe row on at least one side: the same pairs as
+    filtering the whole list (a cap still weighs the whole block), without making the rest."""
     sizes = keyed.sizes()
     block_of = np.repeat(np.arange(len(sizes)), sizes)
     # a key shared by too many records identifies nothing (switchboard number, "consulting")
     pos = np.flatnonzero(((sizes > 1) & (sizes <= cap))[block_of])
+    if probes is not None:
+        return _probe_pairs_within(keyed, block_of, pos, probes)
     counts = keyed.starts[1:][block_of[pos]] - pos - 1
     left = np.repeat(pos, counts)
-    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
+    right = left + 1 + np.arange(len(left)) - _run_starts(counts)
     return keyed.rows[left], keyed.rows[right]
 
 
-def _neighbours(order: IntArray, window: int) -> tuple[IntArray, IntArray]:
+def _run_starts(counts: IntArray) -> IntArray:
+    """For runs of `counts` items laid end to end, each item's run start."""
+    return np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _probe_pairs_within(
+    keyed: Keyed, block_of: IntArray, pos: IntArray, probes: Mask
+) -> tuple[IntArray, IntArray]:
+    """`pairs_within` restricted to pairs touching a probe: each probe pairs with every later
+    member of its block, and with every earlier member that is no probe (a pair of two probes
+    comes once, from its earlier one). Rows ascend in a block, so left < right holds."""
+    hit = pos[probes[keyed.rows[pos]]]
+    later = keyed.starts[1:][block_of[hit]] - hit - 1
+    ahead = np.repeat(hit, later)
+    behind = ahead + 1 + np.arange(len(ahead)) - _run_starts(later)
+    earlier = hit - keyed.starts[block_of[hit]]
+    back = np.repeat(hit, earlier)
+    first = np.repeat(keyed.starts[block_of[hit]], earlier)
+    before = first + np.arange(len(back)) - _run_starts(earlier)
+    plain = ~probes[keyed.rows[before]]
+    left = np.concatenate([keyed.rows[ahead], keyed.rows[before[plain]]])
+    right = np.concatenate([keyed.rows[behind], keyed.rows[back[plain]]])
+    return left, right
+
+
+def _neighbours(
+    order: IntArray, window: int, probes: Mask | None = None
+) -> tuple[IntArray, IntArray]:
     left = np.concatenate([order[:-step] for step in range(1, window)])
     right = np.concatenate([order[step:] for step in range(1, window)])
+    if probes is not None:
+        touching = probes[left] | probes[right]
+        left, right = left[touching], right[touching]
     return np.minimum(left, right), np.maximum(left, right)
 
 
 def _rule_pairs(
-    column: Column, rule: BlockingRule, parents: Values | None
+    column: Column, rule: BlockingRule, parents: Values | None, probes: Mask | None
 ) -> tuple[IntArray, IntArray]:
     if rule.method == "sorted_neighbourhood":
-        return _neighbours(sorted_order(column, parents), window_of(rule))
+        return _neighbours(sorted_order(column, parents), window_of(rule), probes)
     if rule.method == "tokens":
-        return pairs_within(chosen_tokens(column, rule, parents), rule.max_block_size)
-    return pairs_within(fixed_keys(column, rule, parents), rule.max_block_size)
+        keyed = chosen_tokens(column, rule, parents)
+    else:
+        keyed = fixed_keys(column, rule, parents)
+    return pairs_within(keyed, rule.max_block_size, probes)
 
 
 def _column(values: pd.Series) -> Column:
@@ -82,11 +122,15 @@ def block(
     *,
     sources: list[str] | None = None,
     parent_field: str | None = None,
+    probes: Mask | None = None,
 ) -> Candidates:
     """Union of every rule's pairs; with `sources`, only pairs across different sources.
 
     Columns may be categorical (codes into distinct values, as the batch standardizer makes
-    them): the same pairs come out, without factorizing the values again.
+    them): the same pairs come out, without factorizing the values again. With `probes` (a
+    mask over the rows), only the pairs touching a probe row are made: exactly those of the
+    whole union, in the same order, and `pairs_per_rule` counts just them. Keys and block
+    sizes still come from every row, so a block too big to pair is skipped as before.
     """
     parents = _objects(prepared[parent_field]) if parent_field else None
     codes = pd.factorize(pd.Series(sources))[0] if sources is not None else None
@@ -102,7 +146,7 @@ def block(
     for rule in rules:
         if rule.field not in columns:
             columns[rule.field] = _column(prepared[rule.field])
-        left, right = _rule_pairs(columns[rule.field], rule, parents)
+        left, right = _rule_pairs(columns[rule.field], rule, parents, probes)
         if codes is not None:
             keep = codes[left] != codes[right]
             left, right = left[keep], right[keep]

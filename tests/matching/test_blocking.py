@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from matching.blocking import block, soundex
+from matching.blocking import (
+    Candidates,
+    Column,
+    block,
+    chosen_tokens,
+    fixed_keys,
+    pairs_within,
+    soundex,
+)
 from matching.config import BlockingRule, MatchSettings
 from matching.prepare import prepare
 from matching.presets import customers, projects
@@ -256,3 +267,90 @@ def test_categorical_columns_give_the_same_candidates(name: str, link_only: bool
     assert found[0].pairs_per_rule == found[1].pairs_per_rule
     assert found[0].left.tolist() == found[1].left.tolist()
     assert found[0].right.tolist() == found[1].right.tolist()
+
+
+# Probes: only the pairs touching some rows are made, and exactly those of the whole union.
+
+_WORDS = ("acme", "nord", "wind", "of", "the", "bau", "tec", "alpha", "beta", "gmbh")
+_PROBE_RULES = (
+    BlockingRule("name", "tokens", max_block_size=4),
+    BlockingRule("name", "tokens", max_block_size=6, param=1),
+    BlockingRule("name", "sorted_neighbourhood", param=3),
+    BlockingRule("name", "acronym", max_block_size=5),
+    BlockingRule("name", "prefix", max_block_size=3, param=2),
+    BlockingRule("phone", "exact", max_block_size=3),
+)
+
+
+def _touching(found: Candidates, probes: np.ndarray) -> tuple[list[int], list[int]]:
+    keep = probes[found.left] | probes[found.right]
+    return found.left[keep].tolist(), found.right[keep].tolist()
+
+
+_name = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | _name,
+            st.none() | st.sampled_from(["1", "2", "3"]),
+            st.sampled_from(["crm", "erp"]),
+            st.sampled_from(["p", "q", None]),
+            st.booleans(),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_probes_make_exactly_the_pairs_of_the_whole_union_that_touch_them(
+    rows: list[tuple[str | None, str | None, str, str | None, bool]],
+    link_only: bool,
+    with_parents: bool,
+) -> None:
+    prepared = pd.DataFrame(
+        {
+            "name": [r[0] for r in rows],
+            "phone": [r[1] for r in rows],
+            "parent": [r[3] for r in rows],
+        },
+        dtype=object,
+    )
+    probes = np.array([r[4] for r in rows], bool)
+    kw: dict[str, Any] = {
+        "sources": [r[2] for r in rows] if link_only else None,
+        "parent_field": "parent" if with_parents else None,
+    }
+    for frame in (prepared, prepared.astype("category")):
+        whole = block(frame, _PROBE_RULES, **kw)
+        probed = block(frame, _PROBE_RULES, **kw, probes=probes)
+        assert (probed.left.tolist(), probed.right.tolist()) == _touching(whole, probes)
+        assert probed.left.dtype == probed.right.dtype == np.int64
+    for rule in _PROBE_RULES[:2] + _PROBE_RULES[3:]:  # once per shared block, as before
+        column = Column.of(prepared["name" if rule.field == "name" else "phone"].tolist())
+        keyed = (chosen_tokens if rule.method == "tokens" else fixed_keys)(column, rule)
+        pairs = pairs_within(keyed, rule.max_block_size)
+        keep = probes[pairs[0]] | probes[pairs[1]]
+        expected = Counter(zip(pairs[0][keep].tolist(), pairs[1][keep].tolist(), strict=True))
+        made = pairs_within(keyed, rule.max_block_size, probes)
+        assert Counter(zip(made[0].tolist(), made[1].tolist(), strict=True)) == expected
+
+
+def test_a_block_over_the_cap_pairs_nobody_even_when_few_of_it_are_probes() -> None:
+    # five records share a phone (cap 4): the one probe among them gets no partner from it
+    prepared = pd.DataFrame({"phone": ["+4930"] * 5 + ["+4940", "+4940"]}, dtype=object)
+    probes = np.zeros(7, bool)
+    probes[[0, 6]] = True
+    found = block(prepared, (BlockingRule("phone", max_block_size=4),), probes=probes)
+    assert list(zip(found.left.tolist(), found.right.tolist(), strict=True)) == [(5, 6)]
+
+
+@pytest.mark.parametrize("name", sorted(DATA_SETS))
+def test_probes_on_real_data_sets_give_the_touching_subset(name: str) -> None:
+    _records, settings, prepared = _prepared(name)
+    probes = np.random.default_rng(7).random(len(prepared)) < 0.1
+    kw: dict[str, Any] = {"parent_field": settings.parent_field}
+    whole = block(prepared, settings.blocking, **kw)
+    probed = block(prepared, settings.blocking, **kw, probes=probes)
+    assert (probed.left.tolist(), probed.right.tolist()) == _touching(whole, probes)
