@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, text
+from sqlalchemy import exists, or_, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from matching.batch.probe import probe_pairs
@@ -161,7 +162,10 @@ def _lock_id(entity: EntityType, rule: str, key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-CHILDREN = ((EntityType.CONTRACT, ContractRecord), (EntityType.PROJECT, ProjectRecord))
+CHILDREN: tuple[tuple[EntityType, type[ContractRecord] | type[ProjectRecord]], ...] = (
+    (EntityType.CONTRACT, ContractRecord),
+    (EntityType.PROJECT, ProjectRecord),
+)
 
 
 def follow_parents(session: Session, customer_record_ids: Iterable[int]) -> dict[EntityType, int]:
@@ -169,18 +173,30 @@ def follow_parents(session: Session, customer_record_ids: Iterable[int]) -> dict
     ids = sorted(set(customer_record_ids))
     if not ids:
         return {}
+    held = _held_children(session)
+    if not any(held):  # a hub of customers only: no child can follow (no query per id)
+        return {entity: 0 for entity, _table in CHILDREN}
     parents = session.exec(
         select(SourceRecord.source_system, SourceRecord.source_id).where(
             col(SourceRecord.id).in_(ids)
         )
     ).all()
     seen: dict[EntityType, int] = {}
-    for entity, table in CHILDREN:
-        children = _children_of(session, table, parents)
+    for (entity, table), any_held in zip(CHILDREN, held, strict=True):
+        children = _children_of(session, table, parents) if any_held else set()
         if children:
             resolve_records(session, entity, children)
         seen[entity] = len(children)
     return seen
+
+
+def _held_children(session: Session) -> tuple[bool, ...]:
+    """Whether each child table holds any record at all (one statement, an index probe each)."""
+    return tuple(bool(held) for held in session.execute(_HELD).one())
+
+
+# one statement built once, so every call is a statement-cache hit
+_HELD = sa_select(*(exists().select_from(table) for _entity, table in CHILDREN))
 
 
 def _children_of(

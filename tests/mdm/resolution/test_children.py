@@ -11,6 +11,7 @@ from mdm.entities import EntityType
 from mdm.records.service import RecordInput, ingest
 from mdm.resolution import steward_ops
 from mdm.resolution.batch import resolve_every_type
+from mdm.resolution.incremental import follow_parents
 from tests.mdm.resolution.test_batch import ROWS
 from tests.support.lookups import golden_of, record_id
 
@@ -107,3 +108,16 @@ def test_projects_follow_a_steward_split_of_their_customer(engine: Engine) -> No
         )
     assert golden_of(engine, "crm", "2") != golden_of(engine, "erp", "2")
     assert golden_of(engine, "crm", "P2") != golden_of(engine, "erp", "EP2")
+
+
+def test_following_customers_counts_their_children_and_none_in_a_hub_without(
+    engine: Engine,
+) -> None:
+    _ingest(engine, EntityType.CUSTOMER, ROWS)
+    with session_scope(engine, write=True) as session:
+        customer = record_id(session, "crm", "1")
+        none = {EntityType.CONTRACT: 0, P: 0}
+        assert follow_parents(session, [customer]) == none
+    _ingest(engine, P, PROJECTS)
+    with session_scope(engine, write=True) as session:
+        assert follow_parents(session, [customer]) == {EntityType.CONTRACT: 0, P: 1}
