@@ -82,30 +82,37 @@ def _lookup(codes: IntArray, table: npt.ArrayLike) -> IntArray:
     return np.append(np.asarray(table, dtype=np.int64), -1)[codes]
 
 
-def _factorize_objects(values: npt.NDArray[np.object_], *, scan: bool) -> tuple[IntArray, Any]:
+def _factorize_objects(values: npt.NDArray[np.object_], *, plain: bool) -> tuple[IntArray, Any]:
     """`pd.factorize` that tells apart strings differing after a NUL.
 
     pandas factorizes an array of nothing but strings as C strings, which end at a NUL: "a"
     and "a\\0b" would share a code. One None sends it to its table of Python objects, which is
     exact, and barely slower where strings lie scattered in memory (records built in this
-    process); `scan` first looks for a NUL instead, which is cheaper where they lie together.
+    process); `plain` values, known to hold no NUL, are factorized as they are.
     """
-    if scan:
-        try:
-            cut = any("\0" in v for v in values)
-        except TypeError:  # not only strings: pandas uses its table of objects anyway
-            cut = False
-        if not cut:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            return np.asarray(codes, dtype=np.int64), uniques
+    if plain:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), uniques
     codes, uniques = pd.factorize(np.append(values, [None]), use_na_sentinel=True)
     return np.asarray(codes[:-1], dtype=np.int64), uniques
 
 
+def _has_nul(values: Sequence[object]) -> bool:
+    """Whether the strings hold a NUL; False when not all are strings (pandas then uses its table
+    of objects anyway). One join and one search in C, cheaper than telling them apart by the
+    table of objects where the strings lie together in memory (outputs of one standardizer)."""
+    try:
+        return "\0" in "".join(values)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
 def _factorize(values: Sequence[object], *, scan: bool = True) -> tuple[IntArray, list[Any]]:
-    """Codes into distinct values (None is missing: -1), and the distinct values."""
-    codes, uniques = _factorize_objects(np.asarray(values, dtype=object), scan=scan)
-    return codes, list(uniques)
+    """Codes into distinct values (None is missing: -1), and the distinct values; `scan` looks
+    for a NUL first (see `_factorize_objects`)."""
+    plain = scan and not _has_nul(values)
+    codes, uniques = _factorize_objects(np.asarray(values, dtype=object), plain=plain)
+    return codes, uniques.tolist()
 
 
 def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
@@ -113,15 +120,16 @@ def _cleaned(cells: pd.Series) -> tuple[IntArray, list[str]]:
     raw = cells.to_numpy()
     if raw.dtype != object:  # numbers, dates: `clean_raw` reads what `tolist` gives
         return _factorize([clean_raw(v) for v in cells.tolist()], scan=False)
-    codes, uniques = _factorize_objects(raw, scan=False)
+    codes, distinct = _factorize_objects(raw, plain=False)
+    uniques: list[str] = distinct.tolist()  # a list: Python walks it faster than an array
     missing = raw[codes < 0]
     # factorize merges 1 with 1.0 and drops pd.NA, which `clean_raw` reads as "1.0" and "<NA>"
     if not (set(map(type, uniques)) <= {str} and set(map(type, missing)) <= {type(None), float}):
         return _factorize([clean_raw(v) for v in cells.tolist()], scan=False)
     # stripped once per distinct value; `strip` returns the very value when it has no padding
-    cleaned = [u.strip() for u in uniques]
+    cleaned = list(map(str.strip, uniques))
     padded = np.fromiter(map(is_not, cleaned, uniques), bool, len(cleaned))
-    table = _merged(cleaned, list(uniques), np.flatnonzero(padded).tolist())
+    table = _merged(cleaned, uniques, np.flatnonzero(padded).tolist())
     kept = table == np.arange(len(table))
     if kept.all():  # most columns: nothing padded, nothing blank
         return codes, cleaned
@@ -141,8 +149,7 @@ def _merged(cleaned: list[str], uniques: list[str], padded: list[int]) -> IntArr
             table[i] = first.setdefault(cleaned[i], i)
         blank = first.get("")
     else:
-        blanks = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-        blank = int(blanks[0]) if len(blanks) else None
+        blank = uniques.index("") if "" in uniques else None
     if blank is not None:
         table[table == blank] = -1
     return table
@@ -189,8 +196,12 @@ def _pairs(raw: Column, country: Column | None) -> tuple[IntArray, list[str], li
     codes = np.full(len(raw.codes), -1, dtype=np.int64)
     codes[present] = keys
     countries = [*country.values, None]
-    pairs = distinct.tolist()
-    return codes, [raw.values[k // width] for k in pairs], [countries[k % width - 1] for k in pairs]
+    values, places = np.divmod(distinct, width)  # a pair's raw value, 1 + its country's code
+    return (
+        codes,
+        list(map(raw.values.__getitem__, values.tolist())),
+        list(map(countries.__getitem__, (places - 1).tolist())),  # -1: the None at the end
+    )
 
 
 # --- fields --------------------------------------------------------------------------------

