@@ -159,3 +159,31 @@ def test_most_frequent_between_few_holders(cities: list[str], expected: tuple[st
     members = [_member(i + 1, "crm", 9 - i, city=c) for i, c in enumerate(cities)]
     chosen = survive(members, parse_rules({"default": ["most_frequent"]}), ["city"])["city"]
     assert (chosen.value, chosen.source_record_id) == expected
+
+
+@pytest.mark.parametrize(
+    "strategies",
+    [
+        ["well_formed", {"source_priority": ["erp"]}, "most_complete"],
+        [{"source_priority": ["psa"]}, "well_formed", "well_formed"],
+        [{"source_priority": ["hubspot", "erp"]}, "most_frequent"],
+        ["well_formed"],
+        [{"source_priority": ["crm"]}],
+    ],
+)
+@pytest.mark.parametrize("name", ["ACME CORP", "Acme Corp", "3M", "acme"])
+def test_a_lone_holder_takes_the_rule_the_general_way_names(
+    strategies: list[object], name: str
+) -> None:
+    # lone holders take a rule worked out once per system; beside members without the
+    # attribute, or with an older value of it, the general way must agree
+    rules = parse_rules({"default": strategies})
+    for system in ("crm", "erp", "psa", "hubspot", "netsuite"):
+        role = "erp" if system == "netsuite" else None if system == "hubspot" else system
+        only = Member(5, system, role, datetime(2025, 1, 5, tzinfo=UTC), {"name": name})
+        blank = _member(6, "erp", 6, phone="+1")
+        alone = survive([only], rules, ["name", "phone"])
+        assert survive([only, blank], rules, ["name"]) == {"name": alone["name"]}
+        lone_rule = alone["name"].rule
+        twin = Member(4, system, role, datetime(2025, 1, 1, tzinfo=UTC), {"name": name})
+        assert survive([twin, only], rules, ["name"])["name"].rule == lone_rule
