@@ -192,9 +192,13 @@ PARSERS: dict[str, Parser] = {
 _KEYS = frozenset({"source_system", "source_id"})
 
 
+# Each non-key column with its parser (None: kept as text).
+Parsers = tuple[tuple[str, Parser | None], ...]
+
+
 @lru_cache(maxsize=16)
-def _parsers(entity: str, columns: tuple[str, ...]) -> tuple[tuple[str, Parser | None], ...]:
-    """Each non-key column with its parser (None: kept as text), chosen once per entity type."""
+def parsers_for(entity: str, columns: tuple[str, ...]) -> Parsers:
+    """The parsers of an entity type's columns, chosen once per entity type."""
     chosen: list[tuple[str, Parser | None]] = []
     for column in columns:
         if column in _KEYS:
@@ -208,9 +212,14 @@ def _parsers(entity: str, columns: tuple[str, ...]) -> tuple[tuple[str, Parser |
 
 def parse_row(entity: str, row: dict[str, str], columns: tuple[str, ...]) -> Parsed:
     """Typed values for every filled canonical column of `row` (keys excluded)."""
+    return parse_cells(row, parsers_for(entity, columns))
+
+
+def parse_cells(row: dict[str, str], parsers: Parsers) -> Parsed:
+    """`parse_row` with the parsers chosen already (a caller parsing many rows keeps them)."""
     parsed = Parsed()
     values = parsed.values
-    for column, parser in _parsers(entity, columns):
+    for column, parser in parsers:
         raw = row.get(column)
         if not raw:
             continue
