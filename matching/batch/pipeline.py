@@ -126,13 +126,44 @@ def _score(
     prob = np.empty(len(levels), np.float64)
     for start in range(0, len(levels), SCORE_CHUNK):
         part = slice(start, start + SCORE_CHUNK)
-        total[part], prob[part] = probabilities(settings, model, levels[part], rule[part])
+        total[part], prob[part] = _by_pattern(settings, model, levels[part], rule[part])
     columns, left, right = divergence
     field = settings.divergent_name_field
     if field and field in columns:
         names = columns[field].to_array()
         cap_divergent_names(names, (left, right), prob, rule, VETO_PROBABILITY)
     return total, prob
+
+
+def _by_pattern(
+    settings: MatchSettings, model: FittedModel, levels: LevelArray, rule: RuleArray
+) -> tuple[FloatArray, FloatArray]:
+    """`probabilities`, worked out once per distinct (levels, rule) row and handed to every pair
+    with that row: a pair's weight and probability read nothing else, and tens of thousands of
+    pairs share a few thousand rows."""
+    code = _pattern_codes(levels, rule)
+    if code is None:
+        return probabilities(settings, model, levels, rule)
+    which, patterns = pd.factorize(code)
+    # any pair of a pattern stands for it: they hold the very same row
+    example = np.empty(len(patterns), np.int64)
+    example[which] = np.arange(len(which))
+    total, prob = probabilities(settings, model, levels[example], rule[example])
+    return total[which], prob[which]
+
+
+def _pattern_codes(levels: LevelArray, rule: RuleArray) -> IntArray | None:
+    """One integer per distinct (levels, rule) row (mixed radix); None if it would overflow."""
+    code = np.zeros(len(rule), np.int64)
+    span = 1
+    for column in [*levels.T, rule]:
+        low = int(column.min(initial=0))
+        radix = int(column.max(initial=0)) - low + 1
+        span *= radix
+        if span >= 2**62:
+            return None
+        code = code * radix + (column.astype(np.int64) - low)
+    return code
 
 
 def _constrain(

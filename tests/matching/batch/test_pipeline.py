@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from matching.batch.pipeline import dedupe_batch
-from matching.pipeline import Constraints, MatchResult, dedupe
+from matching.batch.pipeline import _by_pattern, _pattern_codes, dedupe_batch
+from matching.pipeline import Constraints, MatchResult, dedupe, probabilities
 from matching.presets import customers, preset
+from matching.rules import NO_RULE, TAX_ID_CONFLICT, TAX_ID_MATCH
 from tests.benchmarks.data import available, load
 from tests.matching.customers_fixture import customer_frame
 
@@ -57,3 +59,32 @@ def test_batch_obeys_steward_constraints_like_the_reference() -> None:
     assert _partition(batch) == _partition(reference)
     rules = set(batch.pairs["rule"])
     assert "must_link" in rules
+
+
+def test_scoring_once_per_distinct_row_gives_every_pair_its_own_scores_bit_for_bit() -> None:
+    records, _ = customer_frame()
+    settings = customers()
+    model = dedupe_batch(records, settings).model
+    rng = np.random.default_rng(3)
+    levels = np.column_stack(
+        [rng.integers(0, spec.n_levels, 20_000) for spec in settings.comparisons]
+    ).astype(np.int8)
+    rule = rng.choice(np.array([NO_RULE, TAX_ID_MATCH, TAX_ID_CONFLICT], np.int8), 20_000)
+    for part in (slice(None), slice(0, 1), slice(7, 12)):
+        total, prob = probabilities(settings, model, levels[part], rule[part])
+        by_row = _by_pattern(settings, model, levels[part], rule[part])
+        assert total.tobytes() == by_row[0].tobytes()
+        assert prob.tobytes() == by_row[1].tobytes()
+
+
+def test_pattern_codes_tell_rows_apart_or_give_up() -> None:
+    rng = np.random.default_rng(5)
+    levels = rng.integers(-1, 4, (5_000, 6)).astype(np.int8)
+    rule = rng.integers(0, 3, 5_000).astype(np.int8)
+    codes = _pattern_codes(levels, rule)
+    assert codes is not None
+    rows = [(*row, r) for row, r in zip(levels.tolist(), rule.tolist(), strict=True)]
+    assert len(set(codes.tolist())) == len(set(rows))
+    assert len(set(zip(codes.tolist(), rows, strict=True))) == len(set(rows))
+    wide = rng.integers(0, 2, (10, 70)).astype(np.int8)  # 2**71 rows could differ
+    assert _pattern_codes(wide, np.zeros(10, np.int8)) is None
