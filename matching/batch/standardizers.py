@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from matching.normalize.org_names import clean_and_legal_form, normalize_org_name
-from matching.prepare import IN_COUNTRY_ONCE, SIMPLE_ONCE
+from matching.prepare import IN_COUNTRY_ONCE, SIMPLE, SIMPLE_ONCE
 
 # Below this many distinct values in all, a pool costs more than it saves.
 MIN_PARALLEL = 20_000
@@ -33,7 +33,7 @@ class Job:
     standardizer: str
     values: list[str]
     countries: list[str | None] | None
-    cached: bool = False  # read organisation names through `normalize_org_name`'s cache
+    cached: bool = False  # read through the normalizers' caches (see `_READ_BY_CALLER`)
 
 
 def _org_names(values: list[str], *, cached: bool) -> list[list[str | None]]:
@@ -48,6 +48,12 @@ def _org_names(values: list[str], *, cached: bool) -> list[list[str | None]]:
     return [[name[0] or None for name in names], [name[1] for name in names]]
 
 
+# The standardizers whose new inputs a memo's caller has mostly read already, through the
+# normalizers' caches: resolve on ingest validates a record's website (and e-mail address)
+# before matching reads its domain from them, as it does its name (see `_org_names`).
+_READ_BY_CALLER = {"domain": SIMPLE["domain"]}
+
+
 def run_chunk(job: Job) -> list[list[Any]]:
     """Standardize one chunk (in a worker process, or in-process for small inputs): one list
     of outputs per prepared feature (two for an organisation name)."""
@@ -57,7 +63,9 @@ def run_chunk(job: Job) -> list[list[Any]]:
         read = IN_COUNTRY_ONCE[job.standardizer]
         return [[read(v, c) for v, c in zip(job.values, job.countries, strict=True)]]
     convert = SIMPLE_ONCE[job.standardizer]
-    return [[convert(v) for v in job.values]]
+    if job.cached:
+        convert = _READ_BY_CALLER.get(job.standardizer, convert)
+    return [list(map(convert, job.values))]
 
 
 def _chunks(job: Job) -> Iterator[Job]:

