@@ -13,11 +13,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from matching.batch.cluster import fast_cluster
-from matching.batch.columns import Column, Memo, prepared_columns
+from matching.batch.columns import Column, Memo, block_prepared, prepared_columns
 from matching.batch.compare import comparison_levels, name_tokens
 from matching.batch.names import NameTokens
 from matching.batch.rules import tax_country_codes, tax_id_rules
-from matching.blocking import block
 from matching.compare import LevelArray
 from matching.config import MatchSettings
 from matching.pipeline import (
@@ -201,9 +200,8 @@ def dedupe_batch(
     keys = _keys(records)
     n = len(keys)
     sources = [k[0] for k in keys] if link_only else None
-    frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
-    cands = block(frame, settings.blocking, sources=sources, parent_field=settings.parent_field)
-    del frame
+    columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
+    cands = block_prepared(columns, n, settings, sources=sources)
     must = _pairs_of(keys, constraints.must_link)
     cannot = _pairs_of(keys, constraints.cannot_link)
     left, right = _with_pairs(cands.left, cands.right, must)

@@ -15,9 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.batch.columns import Memo, prepared_columns
+from matching.batch.columns import Memo, block_prepared, prepared_columns
 from matching.batch.pipeline import _rules, _score, compare_all, token_tables
-from matching.blocking import block
 from matching.config import MatchSettings
 from matching.scoring import FittedModel
 
@@ -48,11 +47,11 @@ def probe_pairs(
     empty = np.empty(0, np.int64)
     if n < 2 or not len(probes):
         return Probed(empty, empty, np.empty(0, np.float64))
-    frame, columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
+    columns = prepared_columns(records.reset_index(drop=True), settings, workers, memo)
     is_probe = np.zeros(n, bool)
     is_probe[np.asarray(probes, np.int64)] = True
     # most of a neighbourhood's pairs join two neighbours: they are never made
-    cands = block(frame, settings.blocking, parent_field=settings.parent_field, probes=is_probe)
+    cands = block_prepared(columns, n, settings, probes=is_probe)
     left, right = cands.left, cands.right
     tokens = token_tables(columns, settings)
     levels = compare_all(columns, settings, (left, right), tokens, workers)

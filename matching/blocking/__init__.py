@@ -26,7 +26,7 @@ from matching.blocking.keys import (
     value_keys,
     window_of,
 )
-from matching.blocking.pairs import Candidates, block, pairs_within
+from matching.blocking.pairs import Candidates, block, block_columns, pairs_within
 
 __all__ = [
     "Candidates",
@@ -34,6 +34,7 @@ __all__ = [
     "Keyed",
     "acronym_keys",
     "block",
+    "block_columns",
     "choose_tokens",
     "chosen_tokens",
     "fixed_keys",

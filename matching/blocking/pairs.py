@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,20 +133,34 @@ def block(
     whole union, in the same order, and `pairs_per_rule` counts just them. Keys and block
     sizes still come from every row, so a block too big to pair is skipped as before.
     """
+    columns = {field: _column(prepared[field]) for field in dict.fromkeys(r.field for r in rules)}
     parents = _objects(prepared[parent_field]) if parent_field else None
+    return block_columns(
+        columns, len(prepared), rules, sources=sources, parents=parents, probes=probes
+    )
+
+
+def block_columns(
+    columns: Mapping[str, Column],
+    size: int,
+    rules: tuple[BlockingRule, ...],
+    *,
+    sources: list[str] | None = None,
+    parents: Values | None = None,
+    probes: Mask | None = None,
+) -> Candidates:
+    """`block` on columns factorized already (each rule's field; `size` rows), `parents` being
+    each row's parent (None where it has none): what a caller holding codes hands over."""
     codes = pd.factorize(pd.Series(sources))[0] if sources is not None else None
     if parents is not None and not len(parents):
         parents = None
     parent_codes = (
         pd.factorize(pd.Series(parents, dtype=object))[0] if parents is not None else None
     )
-    n = len(prepared)
+    n = size
     all_codes: list[IntArray] = []
     counts: dict[str, int] = {}
-    columns: dict[str, Column] = {}
     for rule in rules:
-        if rule.field not in columns:
-            columns[rule.field] = _column(prepared[rule.field])
         left, right = _rule_pairs(columns[rule.field], rule, parents, probes)
         if codes is not None:
             keep = codes[left] != codes[right]
