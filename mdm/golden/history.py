@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
-from mdm.db import flushed_connection
+from mdm.db import execute_many, flushed_connection
 from mdm.errors import NotFound
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
 
@@ -81,8 +81,8 @@ def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
         outbox.append(_outbox_row(row))
     # rows may refer to golden records the session holds: those are flushed first
     connection = flushed_connection(session)
-    connection.execute(_EVENTS, rows)
-    connection.execute(_OUTBOX, outbox)
+    execute_many(connection, _EVENTS, rows)
+    execute_many(connection, _OUTBOX, outbox)
 
 
 def _event_row(event: dict[str, Any], cid: str | None, now: datetime) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from mdm.clock import utcnow
-from mdm.db import expire_loaded, insert_rows
+from mdm.db import execute_many, expire_loaded, insert_rows
 from mdm.entities import EntityType
 from mdm.errors import Conflict, InvalidInput, NotFound
 from mdm.golden.attributes import GoldenView, recompute
@@ -152,14 +152,17 @@ def _stamp(session: Session, goldens: Iterable[_GoldenRow], now: datetime) -> No
     rows = [{"gid": g.id, "status": g.status, "now": now} for g in goldens]
     if not rows:
         return
-    table = GoldenRecord.__table__  # type: ignore[attr-defined]
-    session.connection().execute(
-        update(table)
-        .where(table.c.id == bindparam("gid"))
-        .values(status=bindparam("status"), updated_at=bindparam("now")),
-        rows,
-    )
+    execute_many(session.connection(), _STAMP, rows)
     expire_loaded(session, GoldenRecord, {row["gid"] for row in rows}, ["status", "updated_at"])
+
+
+_GOLDEN = GoldenRecord.__table__  # type: ignore[attr-defined]
+# built once: `execute_many` keeps its compiled form by statement
+_STAMP = (
+    update(_GOLDEN)
+    .where(_GOLDEN.c.id == bindparam("gid"))
+    .values(status=bindparam("status"), updated_at=bindparam("now"))
+)
 
 
 def merge(

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from mdm.clock import utcnow
-from mdm.db import expire_loaded, flushed_connection, insert_rows
+from mdm.db import execute_many, expire_loaded, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.ids import new_golden_id
 from mdm.golden.membership import Change, publish
@@ -82,11 +82,14 @@ def _write(session: Session, entity: EntityType, records: RecordFrame, out: Reco
     out.moved_records = len(moves)
     if moves:
         # Core executemany: the ORM's bulk update by key costs more per row than SQLite does.
-        source = SourceRecord.__table__  # type: ignore[attr-defined]
-        statement = update(source).where(source.c.id == bindparam("rid"))
         moved = [{"rid": rid, "g": golden} for rid, golden in moves.items()]
-        connection.execute(statement.values(golden_id=bindparam("g")), moved)
+        execute_many(connection, _MOVE, moved)
         expire_loaded(session, SourceRecord, set(moves), ["golden_id"])
+
+
+_SOURCE = SourceRecord.__table__  # type: ignore[attr-defined]
+# built once: `execute_many` keeps its compiled form by statement
+_MOVE = update(_SOURCE).where(_SOURCE.c.id == bindparam("rid")).values(golden_id=bindparam("g"))
 
 
 def _redirect_losers(
