@@ -66,15 +66,18 @@ def _spellings() -> dict[str, tuple[str, ...]]:
 def token_similarity(a: str, b: str) -> float:
     """How far two different tokens count as one: truncation, typo, or a typo'd alias spelling."""
     spelled = _spellings()
+    plain = _plain_token_similarity(a, b)
+    if a not in spelled and b not in spelled:  # most tokens: no alias spelling to try
+        return plain if plain > 0.0 else 0.0
     best = max(
         (_plain_token_similarity(x, s) for x, y in ((a, b), (b, a)) for s in spelled.get(y, ())),
         default=0.0,
     )
-    return max(best, _plain_token_similarity(a, b))
+    return max(best, plain)
 
 
 def _plain_token_similarity(a: str, b: str) -> float:
-    short, long_ = sorted((a, b), key=len)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) < 3:
         return 0.0
     if long_.startswith(short):
@@ -104,6 +107,8 @@ def _fuzzy_shared(
     return shared, unmatched
 
 
+# a pure function of the two names, met again by the dedupe after a probe and batch after batch
+@lru_cache(maxsize=1 << 16)
 def names_diverge(a: str, b: str) -> bool:
     """True when two names start with the same brand and each keeps a word the other lacks:
     "acme bau" / "acme systeme", not "acme" / "acme bau", "acme" / "zenith", a renamed

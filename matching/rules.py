@@ -62,13 +62,8 @@ def cap_divergent_names(
     """Cap at `ceiling` (in place) each pair above it that no rule decided and whose names
     diverge, marking it NAMES_DIVERGE; only those few pairs are looked at, each name pair once."""
     left, right = pairs
-    seen: dict[tuple[str, str], bool] = {}
-    for k in np.flatnonzero((prob > ceiling) & (rule == NO_RULE)).tolist():
-        a, b = names[left[k]], names[right[k]]
-        if a is None or b is None:
-            continue
-        hit = seen.get((a, b))
-        if hit is None:
-            hit = seen[(a, b)] = names_diverge(a, b)
-        if hit:
+    todo = np.flatnonzero((prob > ceiling) & (rule == NO_RULE))
+    lefts, rights = names[left[todo]].tolist(), names[right[todo]].tolist()
+    for k, a, b in zip(todo.tolist(), lefts, rights, strict=True):
+        if a is not None and b is not None and names_diverge(a, b):
             prob[k], rule[k] = ceiling, NAMES_DIVERGE

@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from rapidfuzz.distance import JaroWinkler
 
 from matching.compare import (
     EXACT_LEVEL,
+    FUZZY_TOKEN_MIN_LENGTH,
+    FUZZY_TOKEN_SIMILARITY,
     NULL_LEVEL,
+    _spellings,
     compare,
     levels_for,
     name_similarity,
@@ -149,3 +153,33 @@ def test_compare_builds_a_level_matrix_for_candidate_pairs() -> None:
     right = np.array([1, 2, 3], np.int64)
     matrix = compare(prepared, left, right, (EXACT,))
     assert matrix[:, 0].tolist() == [EXACT_LEVEL, NULL_LEVEL, 2]
+
+
+def _plain_reading(a: str, b: str) -> float:
+    """`token_similarity` as first written: every alias spelling of either token tried."""
+    spelled = _spellings()
+
+    def plain(x: str, y: str) -> float:
+        short, long_ = sorted((x, y), key=len)
+        if len(short) < 3:
+            return 0.0
+        if long_.startswith(short):
+            return FUZZY_TOKEN_SIMILARITY
+        if len(long_) < FUZZY_TOKEN_MIN_LENGTH:
+            return 0.0
+        return float(JaroWinkler.normalized_similarity(x, y))
+
+    best = max((plain(x, s) for x, y in ((a, b), (b, a)) for s in spelled.get(y, ())), default=0.0)
+    return max(best, plain(a, b))
+
+
+def test_token_similarity_equals_its_plain_reading_bit_for_bit() -> None:
+    rng = np.random.default_rng(11)
+    spelled = _spellings()
+    aliases = sorted(spelled)[:40] + [s for k in sorted(spelled)[:40] for s in spelled[k]]
+    words = ["acme", "acne", "ac", "group", "grou", "gruop", "industries", "ind", "nordwind"]
+    words += ["".join(rng.choice(list("abcdeinorst"), rng.integers(1, 9))) for _ in range(150)]
+    pool = aliases + words
+    for _ in range(20_000):
+        a, b = (pool[i] for i in rng.integers(0, len(pool), 2))
+        assert token_similarity(a, b) == _plain_reading(a, b)
