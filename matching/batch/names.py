@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -81,7 +82,7 @@ class NameTokens:
     @classmethod
     def build(cls, names: list[str], records_per_name: IntArray, n_records: int) -> NameTokens:
         """Tokenize distinct names; `records_per_name` counts the records holding each one."""
-        split = [sorted(set(name.split())) for name in names]
+        split = list(map(_sorted_tokens, names))
         vocab = sorted({t for tokens in split for t in tokens})
         ids = {t: i for i, t in enumerate(vocab)}
         sizes = np.array([len(t) for t in split], np.int64)
@@ -104,6 +105,12 @@ class NameTokens:
             total=np.asarray(total, np.float64),
             weights=TokenWeights(zip(vocab, weight.tolist(), strict=True)),
         )
+
+
+@lru_cache(maxsize=1 << 18)
+def _sorted_tokens(name: str) -> tuple[str, ...]:
+    # the neighbourhood's names come back batch after batch: each is split once per process
+    return tuple(sorted(set(name.split())))
 
 
 @dataclass(slots=True)

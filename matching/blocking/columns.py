@@ -9,7 +9,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.blocking.keys import choose_tokens, initials_of, scoped, single_key, sort_value
+from matching.blocking.keys import (
+    choose_tokens,
+    remembered_initials,
+    scoped,
+    single_key,
+    sort_value,
+)
 from matching.config import BlockingRule
 
 IntArray = npt.NDArray[np.int64]
@@ -89,7 +95,7 @@ class Column:
         """`tokens_of` each distinct value, with no list per value (the collector would crawl)."""
         if self._tokens is None:
             flat = " ".join(self.uniques).split()
-            lens = np.fromiter((len(v.split()) for v in self.uniques), np.int64, len(self.uniques))
+            lens = np.fromiter(map(len, map(str.split, self.uniques)), np.int64, len(self.uniques))
             codes, names = _factorize(flat)
             self._tokens = _unit_keys(np.repeat(np.arange(len(lens)), lens), codes, names)
         return self._tokens
@@ -130,10 +136,10 @@ def _acronym_units(column: Column) -> _UnitKeys:
     index = {t: k for k, t in enumerate(tokens.names)}
     names = list(tokens.names)
     initial_codes = np.full(len(column.uniques), -1, np.int64)
-    for u, value in enumerate(column.uniques):
-        initials = initials_of(value)
-        if len(initials) >= 3:
-            initial_codes[u] = index.setdefault(initials, len(index))
+    initials = list(map(remembered_initials, column.uniques))
+    letters = np.fromiter(map(len, initials), np.int64, len(initials))
+    for u in np.flatnonzero(letters >= 3).tolist():
+        initial_codes[u] = index.setdefault(initials[u], len(index))
     names.extend(list(index)[len(names) :])
     lengths = np.fromiter((len(t) for t in tokens.names), np.int64, len(tokens.names))
     short = (lengths[tokens.key] >= 3) & (lengths[tokens.key] <= 6)

@@ -7,6 +7,7 @@ so the two can never disagree about a record's keys.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from matching.config import BlockingRule
 
@@ -60,6 +61,10 @@ def choose_tokens(counted: Iterable[tuple[int, str]], rule: BlockingRule) -> lis
 def initials_of(value: str) -> str:
     """First letters of a value's words, small connecting words left out."""
     return "".join([t[0] for t in value.split() if t not in _ACRONYM_SKIP])
+
+
+# the neighbourhood's names come back batch after batch: each one's initials are read once
+remembered_initials = lru_cache(maxsize=1 << 18)(initials_of)
 
 
 def acronym_keys(value: str) -> list[str]:
