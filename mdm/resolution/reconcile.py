@@ -139,8 +139,9 @@ def _changes(records: RecordFrame, out: Reconciled) -> list[Change]:
     for old, survivor in out.absorbed.items():
         absorbed_by[survivor].append(old)
     changes = [Change(g, "created", {"records": sorted(gained[g])}) for g in out.created]
+    created = set(out.created)  # a set: half the golden ids a batch touches are new
     for golden in sorted(set(gained) | set(lost)):
-        if golden in out.created:
+        if golden in created:
             continue
         if golden in out.absorbed:
             changes.append(
