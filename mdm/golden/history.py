@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, BindParameter, Dialect, TypeDecorator, bindparam
 from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
 from mdm.db import execute_many, flushed_connection
 from mdm.errors import NotFound
+from mdm.golden.jsontext import dumps as _dumps
+from mdm.golden.jsontext import json_bind
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
 
 EVENT_KINDS = ("created", "updated", "merged", "unmerged", "record_linked", "record_unlinked")
@@ -41,55 +41,13 @@ def state_of(
     }
 
 
-class _JsonText(TypeDecorator[str]):
-    """A JSON column's value handed over as the JSON text it already is."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Dialect) -> None:
-        return None
-
-
-def _json_bind(name: str) -> BindParameter[str]:
-    return bindparam(name, type_=_JsonText())
-
-
 _EVENT_TABLE = GoldenEvent.__table__  # type: ignore[attr-defined]
 _OUTBOX_TABLE = OutboxEvent.__table__  # type: ignore[attr-defined]
 # Inserts taking their JSON columns as text: see `_outbox_row`.
 _EVENTS = _EVENT_TABLE.insert().values(
-    state=_json_bind("state_json"), detail=_json_bind("detail_json")
+    state=json_bind("state_json"), detail=json_bind("detail_json")
 )
-_OUTBOX = _OUTBOX_TABLE.insert().values(payload=_json_bind("payload_json"))
-
-# What the JSON columns serialize with: json.dumps (no engine serializer is set), here without
-# what it does per call around the C encoder (checking its options, building the encoder):
-# that was two thirds of its time on a batch's thousand events. The same encoder and options,
-# but no check for circular data (an event holds plain values), so no state kept between calls.
-_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
-_ENCODE: Any = (
-    _C_ENCODER(
-        None,  # no markers: no circular check
-        json.JSONEncoder().default,  # raises TypeError for what JSON cannot hold
-        json.encoder.encode_basestring_ascii,  # ensure_ascii
-        None,  # no indent
-        ": ",
-        ", ",
-        False,  # sort_keys
-        False,  # skipkeys
-        True,  # allow_nan
-    )
-    if _C_ENCODER is not None
-    else None
-)
-
-
-def _dumps(value: Any) -> str:
-    """`json.dumps(value)`: the same text."""
-    if _ENCODE is None:  # pragma: no cover - CPython has the C encoder
-        return json.dumps(value)
-    return "".join(_ENCODE(value, 0))
+_OUTBOX = _OUTBOX_TABLE.insert().values(payload=json_bind("payload_json"))
 
 
 def record_events(session: Session, events: Sequence[dict[str, Any]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -12,8 +12,9 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, or_
 
 from mdm.clock import utcnow
-from mdm.db import flushed_connection, insert_rows
+from mdm.db import execute_many, flushed_connection, insert_rows
 from mdm.entities import EntityType
+from mdm.golden.jsontext import dumps, json_bind
 from mdm.golden.lineage_models import GoldenLink, LinkKind
 from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import CandidateStatus, MatchCandidate
@@ -33,21 +34,20 @@ _PAIR_COLUMNS = {
 
 
 def _rows(records: RecordFrame, pairs: pd.DataFrame) -> tuple[list[int], list[int]]:
-    index = {
-        (str(s), str(i)): row
-        for row, (s, i) in enumerate(
-            zip(records.frame["source_system"], records.frame["source_id"], strict=True)
-        )
-    }
-    left = [
-        index[(str(s), str(i))]
-        for s, i in zip(pairs["source_system_l"], pairs["source_id_l"], strict=True)
-    ]
-    right = [
-        index[(str(s), str(i))]
-        for s, i in zip(pairs["source_system_r"], pairs["source_id_r"], strict=True)
-    ]
+    """The rows of `records` each pair's left and right record is at."""
+    frame = records.frame
+    index = dict(
+        zip(_keys(frame["source_system"], frame["source_id"]), range(len(frame)), strict=True)
+    )
+    at = index.__getitem__  # a repeated key finds its last row
+    left = list(map(at, _keys(pairs["source_system_l"], pairs["source_id_l"])))
+    right = list(map(at, _keys(pairs["source_system_r"], pairs["source_id_r"])))
     return left, right
+
+
+def _keys(systems: pd.Series, ids: pd.Series) -> Iterator[tuple[str, str]]:
+    # C-level maps over column lists: thousands of pairs per batch
+    return zip(map(str, systems.tolist()), map(str, ids.tolist()), strict=True)
 
 
 def explanation(pair: dict[str, Any]) -> dict[str, Any]:
@@ -58,17 +58,24 @@ def explanation(pair: dict[str, Any]) -> dict[str, Any]:
 def explanations(pairs: pd.DataFrame) -> list[dict[str, Any]]:
     """`explanation` of every row, read column by column (thousands of pairs per batch)."""
     names = [c for c in pairs.columns if c not in _PAIR_COLUMNS and not c.endswith("_weight")]
-    levels = {n: pairs[n].tolist() for n in names}
-    weights = {n: pairs[f"{n}_weight"].astype(float).tolist() for n in names}
+    # each pair's levels and weights as a row of its own, read in step with the names
     totals = pairs["match_weight"].astype(float).tolist()
     rules = pairs["rule"].tolist()
+    levels: Iterable[tuple[Any, ...]] = [()] * len(totals)  # no comparisons: empty rows
+    weights = levels
+    if names:
+        levels = zip(*(pairs[n].tolist() for n in names), strict=True)
+        weights = zip(*(pairs[f"{n}_weight"].astype(float).tolist() for n in names), strict=True)
     return [
         {
             "match_weight": total,
             "rule": rule,
-            "comparisons": {n: {"level": levels[n][i], "weight": weights[n][i]} for n in names},
+            "comparisons": {
+                n: {"level": level, "weight": weight}
+                for n, level, weight in zip(names, level_row, weight_row, strict=True)
+            },
         }
-        for i, (total, rule) in enumerate(zip(totals, rules, strict=True))
+        for total, rule, level_row, weight_row in zip(totals, rules, levels, weights, strict=True)
     ]
 
 
@@ -123,19 +130,23 @@ def record_links(
             "record_b_id": high,
             "kind": kind,
             "score": p,
-            "explanation": explained,
+            "explanation_json": dumps(explained),
             "actor": ENGINE,
             "active": True,
             "created_at": now,
         }
         for ((low, high), (_i, kind, p)), explained in zip(new, why, strict=True)
     ]
-    if rows:
-        insert_rows(session, GoldenLink, rows)
+    execute_many(flushed_connection(session), _NEW_LINKS, rows)
     return len(found)
 
 
 _LINK = GoldenLink.__table__.c  # type: ignore[attr-defined]
+# The explanation as the text the column's serializer would write, serialized by `dumps`
+# (a thousand links a batch); built once: `execute_many` keeps its compiled form by statement.
+_NEW_LINKS = GoldenLink.__table__.insert().values(  # type: ignore[attr-defined]
+    explanation=json_bind("explanation_json")
+)
 # Built once, the ids bound at execution: building an IN of 500 literal values costs more
 # than running it.
 _ENGINE_LINKS = sql_select(

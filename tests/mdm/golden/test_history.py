@@ -10,7 +10,8 @@ from sqlalchemy import Engine, Text, cast, select
 from sqlmodel import Session
 
 from mdm.db import session_scope
-from mdm.golden.history import _dumps, record_events, state_of
+from mdm.golden.history import record_events, state_of
+from mdm.golden.jsontext import dumps as _dumps
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
 from mdm.golden.models import GoldenRecord
 

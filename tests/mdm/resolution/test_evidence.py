@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import json
 
-from mdm.resolution.evidence import _strongest_per_golden_pair, explanation
+import pandas as pd
+from sqlalchemy import Engine, Text, cast
+from sqlmodel import Session, select
+
+from mdm.db import session_scope
+from mdm.entities import EntityType
+from mdm.golden.lineage_models import GoldenLink
+from mdm.records.models import SourceRecord
+from mdm.records.service import RecordInput, ingest
+from mdm.resolution.evidence import _strongest_per_golden_pair, explanation, record_links
 from mdm.resolution.frames import RecordFrame
 
 
@@ -23,6 +32,7 @@ def _pair(left: str, right: str, probability: float, decision: str) -> dict[str,
     }
 
 
+RECORDS_KEYS = [("crm", "a"), ("crm", "b"), ("erp", "x"), ("erp", "y")]
 RECORDS = RecordFrame(
     pd.DataFrame(
         {"source_system": ["crm", "crm", "erp", "erp"], "source_id": ["a", "b", "x", "y"]}
@@ -77,3 +87,39 @@ def test_golden_records_that_agree_throughout_stay_a_candidate() -> None:
     )
     chosen = _strongest_per_golden_pair(RECORDS, ["g1", "g1", "g2", "g2"], pairs, floor=0.5)
     assert list(chosen) == [(10, 20)]
+
+
+def test_links_store_their_explanation_as_the_text_json_dumps_writes(engine: Engine) -> None:
+    rows = [{"source_system": s, "source_id": i, "name": "Acme"} for s, i in RECORDS_KEYS]
+    with session_scope(engine, write=True) as session:
+        ingest(session, EntityType.CUSTOMER, [RecordInput(r) for r in rows], resolve=False)
+        ids = {
+            (r.source_system, r.source_id): r.id for r in session.exec(select(SourceRecord)).all()
+        }
+    records = RecordFrame(
+        RECORDS.frame,
+        record_ids=[ids[key] or 0 for key in RECORDS_KEYS],
+        golden_ids=RECORDS.golden_ids,
+    )
+    plain = _pair("a", "x", 0.99, "link")
+    weird = {**_pair("b", "y", 0.9, "link"), "name": 'Müller "&" 𝄞', "name_weight": 1e-7}
+    pairs = pd.DataFrame([plain, weird, _pair("a", "y", 0.5, "review")])
+    for _ in range(2):  # found again the same: kept, not written again
+        with session_scope(engine, write=True) as session:
+            linked = record_links(session, EntityType.CUSTOMER, records, ["g"] * 4, pairs)
+            assert linked == 2
+    link = GoldenLink.__table__.c  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        stored = session.execute(
+            select(link.record_a_id, link.record_b_id, cast(link.explanation, Text))
+            .where(link.active)
+            .order_by(link.id)
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        (
+            ids[("crm", "a")],
+            ids[("erp", "x")],
+            json.dumps(explanation(_pair("a", "x", 0.99, "link"))),
+        ),
+        (ids[("crm", "b")], ids[("erp", "y")], json.dumps(explanation(weird))),
+    ]
