@@ -234,15 +234,18 @@ def _most_frequent(name: str, holders: list[Member], *, well_formed: bool) -> Me
     if len(holders) <= 2:
         # Two values either agree or tie at one vote each: the more recent holder wins both ways.
         return holders[0]
+    values = [m.values[name] for m in holders]
+    if len(set(values)) == 1:  # one spelling throughout (most attributes): the most recent
+        return holders[0]
     # The value most records agree on (ignoring case and spacing), then its commonest spelling.
-    same = [_same(m.values[name]) for m in holders]
+    same = [_same(v) for v in values]
     counts = Counter(same)
     best = max(counts.values())
     winner = next(key for key in same if counts[key] == best)
-    group = [m for m, key in zip(holders, same, strict=True) if key == winner]
-    spellings = Counter(m.values[name] for m in group)
+    group = [i for i, key in enumerate(same) if key == winner]
+    spellings = Counter(values[i] for i in group)
     top = max(spellings.values())
-    return next(m for m in group if spellings[m.values[name]] == top)
+    return next(holders[i] for i in group if spellings[values[i]] == top)
 
 
 def _filled(member: Member) -> int:
