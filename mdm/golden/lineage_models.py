@@ -72,6 +72,9 @@ class GoldenAttribute(SQLModel, table=True):
     """A survived attribute of a golden record, with the record and rule that supplied it."""
 
     __tablename__ = "golden_attribute"
+    # On SQLite the primary key is the table (WITHOUT ROWID): a golden record's attributes are
+    # rewritten in one b-tree, not in the table and again in the index that finds them.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     golden_id: str = Field(
         sa_column=Column(String(40), ForeignKey("golden_record.id"), primary_key=True)

@@ -80,8 +80,8 @@ def store_keys(
     `memo` as in `record_keys`.
     """
     drop_keys(session, records.record_ids)
-    # in the order of the (type, rule, key, record) index: its pages then fill one after the
-    # other instead of at random (the new records' ids come last in the others anyway)
+    # in the order of the (type, rule, key, record) primary key: its pages then fill one after
+    # the other instead of at random (the new records' ids come last in the record key anyway)
     rows = sorted({(rule, key, rid) for rid, rule, key in record_keys(records, settings, memo)})
     insert_rows(
         session,
@@ -135,8 +135,8 @@ def neighbours(
 
 def _block_members() -> Select[int]:
     """The members of the blocks of `keys` holding at most `cap` records, in one statement."""
-    # One rule per query, `key IN (...)`: both databases then seek the (entity, rule, key)
-    # index per key. A (rule, key) row-value IN makes SQLite scan every key of the entity.
+    # One rule per query, `key IN (...)`: both databases then seek the (entity, rule, key, ...)
+    # primary key per key. A (rule, key) row-value IN makes SQLite scan every key of the entity.
     scope = (
         col(BlockingKey.entity_type) == bindparam("entity"),
         col(BlockingKey.rule) == bindparam("rule"),

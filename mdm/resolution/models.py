@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     UniqueConstraint,
 )
@@ -87,9 +88,13 @@ class BlockingKey(SQLModel, table=True):
     """One blocking key of one source record, indexed for candidate lookup."""
 
     __tablename__ = "blocking_key"
-    # Covering: a block's members are read from the index alone, without the table.
+    # Keyed in lookup order: a block's members are read from the primary key alone. On SQLite
+    # the table is that key (WITHOUT ROWID), so each key is written to one b-tree fewer; the
+    # record's own key finds a record's keys to delete them.
     __table_args__ = (
-        Index("ix_blocking_key_members", "entity_type", "rule", "key", "source_record_id"),
+        PrimaryKeyConstraint("entity_type", "rule", "key", "source_record_id"),
+        UniqueConstraint("source_record_id", "rule", "key"),
+        {"sqlite_with_rowid": False},
     )
 
     source_record_id: int = Field(
@@ -97,4 +102,4 @@ class BlockingKey(SQLModel, table=True):
     )
     rule: str = Field(sa_column=Column(String(64), primary_key=True))
     key: str = Field(sa_column=Column(String(255), primary_key=True))
-    entity_type: str = Field(sa_column=Column(String(16), nullable=False))
+    entity_type: str = Field(sa_column=Column(String(16), primary_key=True))

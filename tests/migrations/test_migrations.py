@@ -57,3 +57,77 @@ def test_unmigrated_database_is_reported_not_ready(fresh_engine: Engine) -> None
     assert migrate.current_revision(fresh_engine) is None
     with pytest.raises(DatabaseNotReady, match="run `mdm migrate`"):
         migrate.check_at_head(fresh_engine)
+
+
+def test_primary_keys_are_the_models_in_their_order(fresh_engine: Engine) -> None:
+    # Alembic's comparison leaves primary keys out; their column order is what seeks use.
+    migrate.upgrade(fresh_engine)
+    inspector = inspect(fresh_engine)
+    for table in metadata.sorted_tables:
+        stored = inspector.get_pk_constraint(table.name)["constrained_columns"]
+        assert stored == [c.name for c in table.primary_key.columns], table.name
+
+
+def test_sqlite_tables_keep_a_rowid_as_the_models_say(fresh_engine: Engine, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("rowid tables are SQLite's")
+    migrate.upgrade(fresh_engine)
+    tables = "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+    with fresh_engine.connect() as connection:
+        ddl: dict[str, str] = {row[0]: row[1] for row in connection.exec_driver_sql(tables)}
+    for table in metadata.sorted_tables:
+        with_rowid = table.dialect_options["sqlite"]["with_rowid"]
+        assert ("WITHOUT ROWID" not in ddl[table.name]) == with_rowid, table.name
+    assert "WITHOUT ROWID" in ddl["blocking_key"]
+    assert "WITHOUT ROWID" in ddl["golden_attribute"]
+
+
+def _keys_and_attributes(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    with engine.connect() as connection:
+        return {
+            name: sorted(connection.exec_driver_sql(f"SELECT * FROM {name}").all())
+            for name in ("blocking_key", "golden_attribute")
+        }
+
+
+def _rows_at_0017(engine: Engine) -> None:
+    """Records, golden records, their attributes and blocking keys, written as 0017 stores them."""
+    with engine.begin() as connection:
+        for i in (1, 2, 3):
+            connection.exec_driver_sql(
+                "INSERT INTO golden_record (id, entity_type, status, created_at, updated_at) "
+                f"VALUES ('cus_{i}', 'customer', 'active', '2026-01-01', '2026-01-01')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO source_record (id, entity_type, source_system, source_id, golden_id,"
+                " status, version, content_hash, created_at, updated_at) VALUES "
+                f"({i}, 'customer', 'crm', 'c{i}', 'cus_{i}', 'active', 1, 'h', "
+                "'2026-01-01', '2026-01-01')"
+            )
+        connection.exec_driver_sql(
+            "INSERT INTO golden_attribute (golden_id, name, value, source_record_id, rule) VALUES "
+            "('cus_2', 'name', 'Beta', 2, 'most_recent'), ('cus_1', 'name', 'Acme', 1, 'rule'),"
+            " ('cus_1', 'city', 'Köln', NULL, 'override'), ('cus_3', 'phone', '', 3, 'r')"
+        )
+        connection.exec_driver_sql(
+            'INSERT INTO blocking_key (source_record_id, rule, "key", entity_type) VALUES '
+            "(3, 'tokens:name', 'acme', 'customer'), (1, 'tokens:name', 'acme', 'customer'),"
+            " (1, 'exact:phone', '+49', 'customer'), (2, 'tokens:name', 'beta', 'project')"
+        )
+
+
+def test_0018_keeps_the_rows_of_keys_and_attributes_both_ways(fresh_engine: Engine) -> None:
+    migrate.upgrade(fresh_engine, "0017")
+    _rows_at_0017(fresh_engine)
+    before = _keys_and_attributes(fresh_engine)
+    assert [len(rows) for rows in before.values()] == [4, 4]
+    migrate.upgrade(fresh_engine, "0018")
+    assert _keys_and_attributes(fresh_engine) == before
+    migrate.downgrade(fresh_engine, "0017")
+    assert _keys_and_attributes(fresh_engine) == before
+    assert "ix_blocking_key_members" in {
+        index["name"] for index in inspect(fresh_engine).get_indexes("blocking_key")
+    }
+    migrate.upgrade(fresh_engine)
+    assert _keys_and_attributes(fresh_engine) == before
+    assert _schema_diff(fresh_engine) == []
