@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -61,13 +61,30 @@ class Members:
 def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]) -> Members:
     """Active members of each golden id with their current typed values, in one read."""
     ids = sorted(set(golden_ids))
+    names, query = attribute_names(entity), _members_query(entity)
+    found = Members()
+    keys, records = found.keys, found.records
+    connection = flushed_connection(session)
+    for start in range(0, len(ids), 500):
+        for row in connection.execute(query, {"ids": ids[start : start + 500]}):
+            record_id, golden_id, system, source_id, updated_at, typed_id = row[:6]
+            keys[golden_id].append(f"{system}:{source_id}")
+            if typed_id is not None:  # survivorship reads the typed values; without, none
+                typed = zip(names, row[6:], strict=True)
+                values = {n: str(v) for n, v in typed if v is not None}
+                role = system_role(system)
+                records[golden_id].append(Member(record_id, system, role, updated_at, values))
+    return found
+
+
+@cache
+def _members_query(entity: EntityType) -> Select[Any]:
+    # Columns through the connection, not ORM rows: every batch recomputes a thousand golden
+    # records. An outer join, so a record without typed values still counts as a member. Built
+    # once per type: SQLAlchemy then finds its compiled form without building it again.
     typed_model: Any = RECORD_TABLES[entity]
     table = typed_model.__table__
     record = SourceRecord.__table__.c  # type: ignore[attr-defined]
-    names = attribute_names(entity)
-    found = Members()
-    # Columns through the connection, not ORM rows: every batch recomputes a thousand golden
-    # records. An outer join, so a record without typed values still counts as a member.
     query = sa_select(
         record.id,
         record.golden_id,
@@ -75,26 +92,12 @@ def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]
         record.source_id,
         record.updated_at,
         table.c.source_record_id,
-        *(table.c[n] for n in names),
+        *(table.c[n] for n in attribute_names(entity)),
     ).outerjoin(table, table.c.source_record_id == record.id)
-    query = query.where(
+    return query.where(
         record.golden_id.in_(bindparam("ids", expanding=True)),  # bound per chunk, not built
         record.status == RecordStatus.ACTIVE.value,
     )
-    for start in range(0, len(ids), 500):
-        for row in flushed_connection(session).execute(query, {"ids": ids[start : start + 500]}):
-            _add_member(found, names, row)
-    return found
-
-
-def _add_member(found: Members, names: list[str], row: Sequence[Any]) -> None:
-    record_id, golden_id, system, source_id, updated_at, typed_id, *typed = row
-    found.keys[golden_id].append(f"{system}:{source_id}")
-    if typed_id is not None:  # survivorship reads the typed values; a record without has none
-        values = {n: str(v) for n, v in zip(names, typed, strict=True) if v is not None}
-        found.records[golden_id].append(
-            Member(record_id, system, system_role(system), updated_at, values)
-        )
 
 
 def _overrides(session: Session, golden_ids: list[str]) -> dict[str, dict[str, str]]:

@@ -22,6 +22,8 @@ from mdm.golden.lineage_models import ConstraintKind, GoldenLink, LinkKind, Matc
 from mdm.golden.models import GoldenRecord, GoldenStatus
 from mdm.records.models import RecordStatus, SourceRecord
 
+_ACTIVE, _RETIRED = GoldenStatus.ACTIVE.value, GoldenStatus.RETIRED.value
+
 
 @dataclass(frozen=True)
 class Change:
@@ -102,17 +104,17 @@ def publish(
     # Columns and one bulk update, not ORM objects: resolve on ingest touches a thousand
     # golden records per batch, and the unit of work would update them one by one.
     goldens = _golden_rows(session, views)
-    events, now = [], utcnow()
+    events, now, kind = [], utcnow(), entity.value
     for change in changes:
         golden, view = goldens[change.golden_id], views[change.golden_id]
-        if change.kind != "merged" and golden.status == GoldenStatus.ACTIVE and not view.members:
+        if change.kind != "merged" and golden.status == _ACTIVE and not view.members:
             golden.status = GoldenStatus.RETIRED  # its last record was deleted or moved away
-        elif golden.status == GoldenStatus.RETIRED and view.members:
+        elif golden.status == _RETIRED and view.members:
             golden.status = GoldenStatus.ACTIVE
         events.append(
             {
                 "golden_id": golden.id,
-                "entity_type": entity.value,
+                "entity_type": kind,
                 "kind": change.kind,
                 "state": state_of(golden, view.members, view.values()),
                 "detail": change.detail,

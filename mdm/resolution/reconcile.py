@@ -40,12 +40,11 @@ def reconcile(
     claimed: set[str] = set()
     current = records.golden_ids
     sizes = Counter(g for g in current if g)
-    # Biggest clusters choose first, so the largest part of a split keeps the old id.
-    for rows in sorted(clusters.values(), key=lambda rs: (-len(rs), min(rs))):
-        votes = Counter(g for g in (current[r] for r in rows) if g and g not in claimed)
-        if votes:
-            chosen = min(votes, key=lambda g: (-votes[g], -sizes[g], g))
-        else:
+    # Biggest clusters choose first, so the largest part of a split keeps the old id. A
+    # cluster's rows are in ascending order: its first is its least.
+    for rows in sorted(clusters.values(), key=lambda rs: (-len(rs), rs[0])):
+        chosen = _vote(rows, current, claimed, sizes)
+        if chosen is None:
             chosen = new_golden_id(entity)
             out.created.append(chosen)
         claimed.add(chosen)
@@ -55,6 +54,18 @@ def reconcile(
     _redirect_losers(session, records, out, claimed)
     publish(session, entity, _changes(records, out), actor)
     return out
+
+
+def _vote(
+    rows: list[int], current: Sequence[str | None], claimed: set[str], sizes: Counter[str]
+) -> str | None:
+    """The current golden id most of the rows are in (then the larger, then the least id) that
+    no larger cluster claimed; None if none is left."""
+    if len(rows) == 1:  # most clusters: a vote of one, nothing to count
+        golden = current[rows[0]]
+        return golden if golden and golden not in claimed else None
+    votes = Counter(g for g in (current[r] for r in rows) if g and g not in claimed)
+    return min(votes, key=lambda g: (-votes[g], -sizes[g], g)) if votes else None
 
 
 def _write(session: Session, entity: EntityType, records: RecordFrame, out: Reconciled) -> None:
