@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from mdm.db import flushed_connection, insert_rows
 from mdm.entities import EntityType
@@ -101,11 +101,20 @@ def _members_query(entity: EntityType) -> Select[Any]:
 
 
 def _overrides(session: Session, golden_ids: list[str]) -> dict[str, dict[str, str]]:
+    # columns through the connection, the statement built once: most batches find none
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    query = select(AttributeOverride).where(col(AttributeOverride.golden_id).in_(golden_ids))
-    for override in session.exec(query):
-        found[override.golden_id][override.name] = override.value
+    connection = flushed_connection(session)
+    for start in range(0, len(golden_ids), 500):
+        chunk = {"ids": golden_ids[start : start + 500]}
+        for golden_id, name, value in connection.execute(_OVERRIDES, chunk):
+            found[golden_id][name] = value
     return found
+
+
+_OVERRIDE = AttributeOverride.__table__.c  # type: ignore[attr-defined]
+_OVERRIDES = sa_select(_OVERRIDE.golden_id, _OVERRIDE.name, _OVERRIDE.value).where(
+    _OVERRIDE.golden_id.in_(bindparam("ids", expanding=True))
+)
 
 
 def recompute(

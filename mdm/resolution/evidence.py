@@ -21,6 +21,7 @@ from mdm.resolution.models import CandidateStatus, MatchCandidate
 
 ENGINE = "engine"
 OPEN, SUPERSEDED = CandidateStatus.OPEN.value, CandidateStatus.SUPERSEDED.value
+_AUTO, _RULE = LinkKind.AUTO.value, LinkKind.RULE.value
 _PAIR_COLUMNS = {
     "source_system_l",
     "source_id_l",
@@ -104,9 +105,9 @@ def record_links(
     rules = linked["rule"].tolist()
     found: dict[tuple[int, int], tuple[int, str, float]] = {}
     for i in kept:
-        kind = LinkKind.AUTO if rules[i] in ("none", "") else LinkKind.RULE
-        low, high = sorted((ids[left[i]], ids[right[i]]))
-        found[(low, high)] = (i, kind.value, probability[i])
+        kind = _AUTO if rules[i] in ("none", "") else _RULE
+        a, b = ids[left[i]], ids[right[i]]
+        found[(a, b) if a < b else (b, a)] = (i, kind, probability[i])
     now = utcnow()
     current = _active_engine_links(session, ids)
     same = {
@@ -257,7 +258,7 @@ def _strongest_per_golden_pair(
         ga, gb = golden_of_row[a], golden_of_row[b]
         if ga == gb:
             continue
-        key = (min(ga, gb), max(ga, gb))
+        key = (ga, gb) if ga < gb else (gb, ga)
         mass[key] += probability[i]
         if uncertain[i] and (key not in best or probability[i] > probability[best[key]]):
             best[key] = i
