@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Row, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ClauseElement
@@ -125,13 +126,26 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     """Insert many rows as one Core executemany, bypassing the ORM's per-row bookkeeping.
 
     The ORM's bulk insert spends more time per row than the database does; resolve-on-ingest
-    writes thousands of rows a batch. Pending ORM changes are flushed first, as the ORM's own
-    autoflush would (not inside `no_autoflush`), so rows may refer to objects added earlier.
+    writes thousands of rows a batch (see `execute_many`). Pending ORM changes are flushed first,
+    as the ORM's own autoflush would (not inside `no_autoflush`), so rows may refer to objects
+    added earlier.
     """
     if not rows:
         return
     table = model.__table__  # type: ignore[attr-defined]
     execute_many(flushed_connection(session), table.insert(), rows, cache_key=table)
+
+
+# Many rows in few statements. SQLAlchemy handles each row of an executemany in Python
+# (parameter dictionaries, bind processors, bookkeeping); on SQLite that costs as much as the
+# database's own work. On SQLite a statement is compiled once per set of row keys and each row
+# goes to the driver as a tuple, through only the bind processors its columns have (dates and
+# JSON to text, as SQLAlchemy would). Statements needing more (defaults computed per row,
+# expanding parameters, results to convert) and other databases take SQLAlchemy's own path.
+
+# SQLite's limit on the parameters of one statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32)
+SQLITE_MAX_PARAMETERS = 32766
+_NOTHING = object()
 
 
 def execute_many(
@@ -143,23 +157,46 @@ def execute_many(
 ) -> None:
     """`connection.execute(statement, rows)`, storing the same values, with less work per row.
 
-    On SQLite the statement is compiled once per set of keys and each row goes to the driver
-    as a tuple with only the conversions its columns need (dates and JSON to text): SQLAlchemy's
-    own per-row parameter handling costs as much as SQLite's executemany itself. Elsewhere, or
-    when a statement needs more than that (defaults computed per row, expanding parameters),
-    SQLAlchemy executes it. The statement (or `cache_key`, e.g. its table) keys a cache: pass
-    one built once, not a new one per call.
+    The statement (or `cache_key`, e.g. its table) keys a cache of compiled forms: pass one
+    built once, not a new one per call.
     """
     if not rows:
         return
-    keys = tuple(sorted(rows[0]))
-    key = statement if cache_key is None else cache_key
-    plan = _plan(connection.dialect, statement, key, keys)
+    plan = _plan(connection.dialect, statement, cache_key, tuple(sorted(rows[0])), False)
     params = plan.tuples(rows) if plan is not None else None
-    if params is None:
+    if plan is None or params is None:
         connection.execute(statement, rows)
     else:
-        connection.exec_driver_sql(plan.sql, params)  # type: ignore[union-attr]
+        connection.exec_driver_sql(plan.sql, params)
+
+
+def insert_returning(
+    connection: Connection,
+    statement: Executable,
+    rows: list[dict[str, Any]],
+    *,
+    cache_key: Hashable | None = None,
+) -> list[Row[*tuple[Any, ...]]]:
+    """`connection.execute(statement, rows).all()` for an INSERT .. RETURNING: the returned
+    rows, in no particular order.
+
+    On SQLite the rows go in as one multi-row VALUES statement (as SQLAlchemy's own
+    "insertmanyvalues" does, in the same order), unless a returned column's value would need
+    converting. `cache_key` as in `execute_many`.
+    """
+    if not rows:
+        return []
+    plan = _plan(connection.dialect, statement, cache_key, tuple(sorted(rows[0])), True)
+    params = plan.tuples(rows) if plan is not None else None
+    if plan is None or params is None:
+        return list(connection.execute(statement, rows).all())
+    found: list[Row[*tuple[Any, ...]]] = []
+    per_statement = SQLITE_MAX_PARAMETERS // plan.width
+    for start in range(0, len(params), per_statement):
+        chunk = params[start : start + per_statement]
+        flat = tuple(chain.from_iterable(chunk))
+        found += connection.exec_driver_sql(plan.with_rows(len(chunk)), flat).all()
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +204,7 @@ class _Plan:
     """A compiled statement and how to turn its dict rows into the driver's tuples."""
 
     sql: str
+    width: int  # parameters per row
     get: Callable[[Mapping[str, Any]], tuple[Any, ...]]  # the values in the statement's order
     convert: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, bind processor)
 
@@ -180,48 +218,79 @@ class _Plan:
             return None
         if not convert:
             return values
+        # rows of a batch often share one value object (a timestamp taken once): converted once
+        last: list[tuple[object, object]] = [(_NOTHING, None)] * len(convert)
         out = []
         for row in values:
             converted = list(row)
-            for position, process in convert:
-                converted[position] = process(converted[position])
+            for n, (position, process) in enumerate(convert):
+                value = converted[position]
+                seen, done = last[n]
+                if value is not seen:
+                    done = process(value)
+                    last[n] = (value, done)
+                converted[position] = done
             out.append(tuple(converted))
         return out
 
+    def with_rows(self, count: int) -> str:
+        """The statement with `count` rows in its one VALUES clause."""
+        head, tail = self.sql.split(_values(self.width))
+        return head + " VALUES " + ", ".join([_group(self.width)] * count) + tail
 
-# per dialect (the processors are its own), per statement and set of keys; None: not plain
-_PLANS: WeakKeyDictionary[Dialect, dict[tuple[Hashable, tuple[str, ...]], _Plan | None]] = (
-    WeakKeyDictionary()
-)
+
+def _group(width: int) -> str:
+    return "(" + ", ".join(["?"] * width) + ")"
+
+
+def _values(width: int) -> str:
+    return " VALUES " + _group(width)
+
+
+_PlanKey = tuple[Hashable, tuple[str, ...], bool]
+# per dialect (the processors are its own), statement, set of keys and use; None: not plain
+_PLANS: WeakKeyDictionary[Dialect, dict[_PlanKey, _Plan | None]] = WeakKeyDictionary()
 
 
 def _plan(
-    dialect: Dialect, statement: Executable, cache_key: Hashable, keys: tuple[str, ...]
+    dialect: Dialect,
+    statement: Executable,
+    cache_key: Hashable | None,
+    keys: tuple[str, ...],
+    returning: bool,
 ) -> _Plan | None:
     plans = _PLANS.setdefault(dialect, {})
+    key = (statement if cache_key is None else cache_key, keys, returning)
     try:
-        return plans[(cache_key, keys)]
+        return plans[key]
     except KeyError:
-        plan = plans[(cache_key, keys)] = _compile_plan(dialect, statement, keys)
+        plan = plans[key] = _compile_plan(dialect, statement, keys, returning)
         return plan
 
 
-def _compile_plan(dialect: Dialect, statement: Executable, keys: tuple[str, ...]) -> _Plan | None:
+def _compile_plan(
+    dialect: Dialect, statement: Executable, keys: tuple[str, ...], returning: bool
+) -> _Plan | None:
     if dialect.name != "sqlite" or not isinstance(statement, ClauseElement):
         return None
     try:
         # as Connection.execute compiles it for a list of rows with these keys
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+        compiled = statement.compile(
+            dialect=dialect, column_keys=list(keys), for_executemany=not returning
+        )
     except SQLAlchemyError:
         return None  # SQLAlchemy will raise it again, as it would have
-    names = getattr(compiled, "positiontup", None)
-    if not isinstance(compiled, SQLCompiler) or not _plain(compiled) or names is None:
+    if not isinstance(compiled, SQLCompiler) or not _plain(compiled, returning):
         return None
+    names = compiled.positiontup
     if not names or not set(names) <= set(keys):
         return None  # a value bound in the statement itself, not taken from the rows
+    if returning and compiled.string.count(_values(len(names))) != 1:
+        return None
     processors = compiled._bind_processors
     return _Plan(
         compiled.string,
+        len(names),
         _getter(names),
         tuple((i, processors[n]) for i, n in enumerate(names) if n in processors),  # type: ignore[misc]
     )
@@ -234,17 +303,24 @@ def _getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ..
     return lambda row: (one(row),)
 
 
-def _plain(compiled: SQLCompiler) -> bool:
-    """Values go to the driver as they are, each through at most its type's bind processor."""
+def _plain(compiled: SQLCompiler, returning: bool) -> bool:
+    """Values go to the driver as they are, each through at most its type's bind processor,
+    and (`returning`) an INSERT's returned values come back as the driver gives them."""
+    if returning:
+        returns = bool(compiled.isinsert and compiled.returning) and not any(
+            column.type._cached_result_processor(compiled.dialect, None) is not None
+            for column in compiled.returning or ()
+        )
+    else:
+        returns = not compiled.implicit_returning and not compiled.returning
     return bool(
-        compiled.positional
+        returns
+        and compiled.positional
         and not compiled.insert_prefetch
         and not compiled.update_prefetch
         and not compiled.literal_execute_params
         and not compiled.post_compile_params
         and not compiled.escaped_bind_names
-        and not compiled.implicit_returning
-        and not compiled.returning
         and compiled._insertmanyvalues is None
     )
 

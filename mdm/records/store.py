@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, col
 
 from mdm.clock import utcnow
-from mdm.db import execute_many, expire_loaded
+from mdm.db import execute_many, expire_loaded, insert_returning
 from mdm.entities import EntityType
 from mdm.records.models import (
     RecordStatus,
@@ -109,14 +110,13 @@ def _insert_if_absent(
     # ON CONFLICT DO NOTHING: writers racing on one new key all survive; exactly one creates
     # it, and the others find it (committed) when they read the keys back. RETURNING hands
     # back the ids of the rows this writer created, so those need no second read.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    now = utcnow()
+    now, kind, active = utcnow(), entity.value, RecordStatus.ACTIVE.value
     rows = [
         {
-            "entity_type": entity.value,
+            "entity_type": kind,
             "source_system": system,
             "source_id": source_id,
-            "status": RecordStatus.ACTIVE.value,
+            "status": active,
             "version": 0,
             "content_hash": "",
             "created_at": now,
@@ -124,22 +124,29 @@ def _insert_if_absent(
         }
         for system, source_id in keys
     ]
+    # Core, not the ORM's bulk insert: nothing here needs the ORM's per-row bookkeeping.
+    statement = _CREATE[session.get_bind().dialect.name == "postgresql"]
+    connection = session.connection()
+    created: dict[tuple[str, str], RecordState] = {}
+    for chunk in chunks(rows):
+        for record_id, system, source_id in insert_returning(connection, statement, chunk):
+            created[(system, source_id)] = RecordState(
+                record_id, system, source_id, None, active, 0, ""
+            )
+    return created
+
+
+def _create(insert: type[PgInsert] | type[SqliteInsert]) -> ReturningInsert[Any]:
     table = SourceRecord.__table__  # type: ignore[attr-defined]
-    statement = (
+    return (
         insert(table)
         .on_conflict_do_nothing(index_elements=["entity_type", "source_system", "source_id"])
         .returning(table.c.id, table.c.source_system, table.c.source_id)
     )
-    # Core, not the ORM's bulk insert: nothing here needs the ORM's per-row bookkeeping.
-    connection = session.connection()
-    created: dict[tuple[str, str], RecordState] = {}
-    for chunk in chunks(rows):
-        for record_id, system, source_id in connection.execute(statement, chunk):
-            state = RecordState(
-                record_id, system, source_id, None, RecordStatus.ACTIVE.value, 0, ""
-            )
-            created[(system, source_id)] = state
-    return created
+
+
+# built once (by "is it PostgreSQL"): `insert_returning` keeps its compiled form by statement
+_CREATE = {True: _create(PgInsert), False: _create(SqliteInsert)}
 
 
 def save_versions(session: Session, records: list[RecordState]) -> None:

@@ -43,8 +43,8 @@ def _values(value: str, rule: BlockingRule) -> list[str]:
 
 def record_keys(
     records: RecordFrame, settings: MatchSettings, memo: Memo | None = None
-) -> list[tuple[int, str, str]]:
-    """(record id, rule, key) for every record of the frame.
+) -> list[tuple[str, str, int]]:
+    """(rule, key, record id) for every record of the frame, in no particular order.
 
     With a `memo` the standardized values are kept for the matching that follows (resolve on
     ingest probes and dedupes the same arrivals next).
@@ -55,16 +55,25 @@ def record_keys(
     prepared = prepare_distinct(records.frame, settings, workers=1, memo=memo)
     parents = prepared[settings.parent_field].to_list() if settings.parent_field else None
     scopes = [f"{p or ''}\x1f" for p in parents] if parents is not None else None
-    out: list[tuple[int, str, str]] = []
+    ids = records.record_ids
+    out: list[tuple[str, str, int]] = []
     for rule in settings.blocking:
         name, column = rule_name(rule), prepared[rule.field]
         # once per distinct value: records repeat their phones, domains and names
         keys = [_values(str(value), rule) if value else [] for value in column.values]
-        for row, code in enumerate(column.codes.tolist()):
-            if code < 0:
-                continue
-            scope = scopes[row] if scopes is not None else ""
-            out += [(records.record_ids[row], name, scope + k) for k in keys[code]]
+        codes = column.codes.tolist()  # -1: no value
+        # one flat comprehension per rule: a loop per record costs more than its few keys
+        if scopes is None:
+            out += [
+                (name, k, i) for i, c in zip(ids, codes, strict=True) if c >= 0 for k in keys[c]
+            ]
+        else:
+            out += [
+                (name, scope + k, i)
+                for i, c, scope in zip(ids, codes, scopes, strict=True)
+                if c >= 0
+                for k in keys[c]
+            ]
     return out
 
 
@@ -82,7 +91,7 @@ def store_keys(
     drop_keys(session, records.record_ids)
     # in the order of the (type, rule, key, record) primary key: its pages then fill one after
     # the other instead of at random (the new records' ids come last in the record key anyway)
-    rows = sorted({(rule, key, rid) for rid, rule, key in record_keys(records, settings, memo)})
+    rows = sorted(set(record_keys(records, settings, memo)))
     insert_rows(
         session,
         BlockingKey,

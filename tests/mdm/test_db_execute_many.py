@@ -1,4 +1,5 @@
-"""`execute_many` stores exactly what SQLAlchemy's own executemany stores, on either backend.
+"""`execute_many` and `insert_returning` store (and return) exactly what SQLAlchemy's own
+executemany does, on either backend.
 
 On SQLite it hands the driver tuples itself; on PostgreSQL it is SQLAlchemy's path. Each test
 writes the same rows both ways into twin tables and compares what the database holds, value by
@@ -29,18 +30,22 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     bindparam,
     event,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import StatementError
 
-from mdm.db import execute_many
+from mdm import db
+from mdm.db import SQLITE_MAX_PARAMETERS, execute_many, insert_returning
 
 COLUMNS = ("label", "note", "flag", "at", "naive_at", "day", "ratio", "amount", "big", "doc")
 
 
-def _table(metadata: MetaData, name: str, *extra: Column[Any]) -> Table:
+def _table(metadata: MetaData, name: str, *extra: Column[Any] | UniqueConstraint) -> Table:
     return Table(
         name,
         metadata,
@@ -195,3 +200,73 @@ def test_a_default_computed_per_row_is_left_to_sqlalchemy(fresh_engine: Engine) 
         stored = connection.execute(table.select().order_by(table.c.id)).all()
     assert [row.stamped for row in stored] == ["by-default", "by-default"]
     assert sent == [True]  # compiled by SQLAlchemy, which fills the default in
+
+
+def _on_conflict_insert(engine: Engine, table: Table, *returned: Column[Any]) -> Any:
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["label"])
+        .returning(*(returned or (table.c.id, table.c.label)))
+    )
+
+
+@pytest.fixture
+def labelled_twins(fresh_engine: Engine) -> Iterator[tuple[Engine, Table, Table]]:
+    """Twin tables whose labels are unique, for INSERT .. ON CONFLICT DO NOTHING RETURNING."""
+    metadata = MetaData()
+    fast, slow = (
+        _table(metadata, name, UniqueConstraint("label")) for name in ("fast_rows", "slow_rows")
+    )
+    metadata.create_all(fresh_engine)
+    yield fresh_engine, fast, slow
+    metadata.drop_all(fresh_engine)
+
+
+@pytest.mark.parametrize("max_parameters", [SQLITE_MAX_PARAMETERS, 25])
+def test_insert_returning_stores_and_returns_what_sqlalchemy_does(
+    labelled_twins: tuple[Engine, Table, Table],
+    backend: str,
+    max_parameters: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 25 parameters: two rows to a statement, so the rows take many statements
+    monkeypatch.setattr(db, "SQLITE_MAX_PARAMETERS", max_parameters)
+    engine, fast, slow = labelled_twins
+    sent = _compiled(engine, fast)
+    first, again = _rows()[:30], _rows()[20:]  # the second insert meets ten labels it holds
+    returned = []
+    with engine.begin() as connection:
+        for table, run in ((fast, insert_returning), (slow, _sqlalchemy_returning)):
+            statement = _on_conflict_insert(engine, table)
+            returned.append(
+                [
+                    sorted(tuple(row) for row in run(connection, statement, rows))
+                    for rows in (first, again)
+                ]
+            )
+    assert returned[0] == returned[1]
+    assert [len(rows) for rows in returned[0]] == [30, 10]
+    with engine.connect() as connection:
+        assert _stored(connection, fast, COLUMNS) == _stored(connection, slow, COLUMNS)
+    assert set(sent) == {backend != "sqlite"}
+
+
+def _sqlalchemy_returning(connection: Connection, statement: Any, rows: list[Any]) -> list[Any]:
+    return list(connection.execute(statement, rows))
+
+
+def test_insert_returning_leaves_values_to_convert_to_sqlalchemy(
+    labelled_twins: tuple[Engine, Table, Table],
+) -> None:
+    engine, fast, _slow = labelled_twins
+    sent = _compiled(engine, fast)
+    statement = _on_conflict_insert(engine, fast, fast.c.label, fast.c.at, fast.c.doc)
+    with engine.begin() as connection:
+        returned = insert_returning(connection, statement, _rows()[1:3])
+    at = datetime(2026, 3, 4, 5, 6, 7, 891011) + timedelta(days=1, microseconds=1)
+    assert sorted(tuple(row) for row in returned)[0][1:] in [
+        (at, {"a": [1, 2.5, "é"], "b": None}),  # SQLite: naive, as SQLAlchemy reads it
+        (at.replace(tzinfo=UTC), {"a": [1, 2.5, "é"], "b": None}),
+    ]
+    assert sent == [True]

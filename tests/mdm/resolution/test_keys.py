@@ -18,8 +18,10 @@ from mdm.resolution.frames import RecordFrame, load_frame, read_columns
 from mdm.resolution.keys import _values, neighbours, record_keys, rule_name, store_keys
 from mdm.resolution.modelstore import active_model
 from tests.mdm.resolution.test_batch import ROWS
+from tests.mdm.resolution.test_children import PROJECTS
 
 C = EntityType.CUSTOMER
+P = EntityType.PROJECT
 
 
 def _load(engine: Engine, rows: list[dict[str, str]]) -> None:
@@ -31,15 +33,18 @@ def _settings(session: Session) -> MatchSettings:
     return active_model(session, C)[0]
 
 
-def _reference_keys(records: RecordFrame, settings: MatchSettings) -> set[tuple[int, str, str]]:
-    """Keys as read row by row from `prepare()` (the reference standardizer)."""
+def _reference_keys(records: RecordFrame, settings: MatchSettings) -> set[tuple[str, str, int]]:
+    """Keys as read row by row from `prepare()` (the reference standardizer); a child's keys
+    are scoped by its parent."""
     prepared = prepare(records.frame, settings)
+    parents = prepared[settings.parent_field].tolist() if settings.parent_field else None
     out = set()
     for rule in settings.blocking:
         for row, value in enumerate(prepared[rule.field].tolist()):
             if value:
                 rid = records.record_ids[row]
-                out |= {(rid, rule_name(rule), k) for k in _values(str(value), rule)}
+                scope = f"{parents[row] or ''}\x1f" if parents is not None else ""
+                out |= {(rule_name(rule), scope + k, rid) for k in _values(str(value), rule)}
     return out
 
 
@@ -55,6 +60,20 @@ def test_record_keys_are_the_reference_standardizers_keys_with_or_without_a_memo
         assert set(record_keys(records, settings)) == expected
         assert set(record_keys(records, settings, memo)) == expected
         assert set(record_keys(records, settings, memo)) == expected  # answered by the memo
+
+
+def test_a_childs_keys_are_scoped_by_its_parent(engine: Engine) -> None:
+    _load(engine, ROWS)
+    with session_scope(engine, write=True) as session:
+        ingest(session, P, [RecordInput(r) for r in PROJECTS], resolve=False)
+    with Session(engine) as session:
+        settings = active_model(session, P)[0]
+        records = load_frame(session, P)
+        expected = _reference_keys(records, settings)
+        assert settings.parent_field
+        assert all("\x1f" in key for _rule, key, _rid in expected)
+        assert set(record_keys(records, settings)) == expected
+        assert set(record_keys(records, settings, Memo())) == expected
 
 
 def test_neighbours_share_a_key_unless_its_block_is_too_large(engine: Engine) -> None:
