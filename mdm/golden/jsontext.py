@@ -33,8 +33,13 @@ _ENCODE: Any = (
 )
 
 
+_STRING = json.encoder.encode_basestring_ascii  # what json.dumps writes a string with
+
+
 def dumps(value: Any) -> str:
     """`json.dumps(value)`: the same text."""
+    if value.__class__ is str:  # an outbox payload's ids and names: no encoder needed
+        return _STRING(value)
     if _ENCODE is None:  # pragma: no cover - CPython has the C encoder
         return json.dumps(value)
     return "".join(_ENCODE(value, 0))

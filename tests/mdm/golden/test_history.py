@@ -13,7 +13,7 @@ from mdm.db import session_scope
 from mdm.golden.history import record_events, state_of
 from mdm.golden.jsontext import dumps as _dumps
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
-from mdm.golden.models import GoldenRecord
+from mdm.golden.models import GoldenRecord, GoldenStatus
 
 GID = "cus_01JD3X0000000000000000TEST"
 
@@ -76,6 +76,8 @@ def test_event_and_outbox_rows_hold_the_text_json_dumps_writes(engine: Engine) -
         {"a": "Müller 𝄞", "b": None, "c": [1, 2.5, 1e-7, float("nan"), float("inf"), True]},
         {"nested": {"x": '"\\\n\x00\t', "empty": {}, "list": []}, 3: "int key"},
         "plain",
+        'Düsseldorf "Süd" \\ 𝄞\n',
+        GoldenStatus.ACTIVE,
         None,
         [0.1, -0.0, 10**20],
     ],
