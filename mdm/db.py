@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Row, create_engine, event
+from sqlalchemy import Connection, Engine, Row, Table, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ClauseElement
@@ -132,8 +133,13 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     """
     if not rows:
         return
-    table = model.__table__  # type: ignore[attr-defined]
-    execute_many(flushed_connection(session), table.insert(), rows, cache_key=table)
+    execute_many(flushed_connection(session), _insert_of(model.__table__), rows)  # type: ignore[attr-defined]
+
+
+@cache
+def _insert_of(table: Table) -> Executable:
+    # built once per table: the statement keys execute_many's cache of compiled forms
+    return table.insert()
 
 
 # Many rows in few statements. SQLAlchemy handles each row of an executemany in Python
@@ -143,26 +149,24 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
 # JSON to text, as SQLAlchemy would). Statements needing more (defaults computed per row,
 # expanding parameters, results to convert) and other databases take SQLAlchemy's own path.
 
-# SQLite's limit on the parameters of one statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32)
-SQLITE_MAX_PARAMETERS = 32766
 _NOTHING = object()
+# Compiled forms kept per dialect; past this many a caller builds statements per call (a
+# misuse the docstrings warn of) and the cache starts over rather than grow without bound.
+_MAX_PLANS = 256
 
 
 def execute_many(
     connection: Connection,
     statement: Executable,
     rows: list[dict[str, Any]],
-    *,
-    cache_key: Hashable | None = None,
 ) -> None:
     """`connection.execute(statement, rows)`, storing the same values, with less work per row.
 
-    The statement (or `cache_key`, e.g. its table) keys a cache of compiled forms: pass one
-    built once, not a new one per call.
+    The statement keys a cache of compiled forms: pass one built once, not a new one per call.
     """
     if not rows:
         return
-    plan = _plan(connection.dialect, statement, cache_key, tuple(sorted(rows[0])), False)
+    plan = _plan(connection.dialect, statement, tuple(sorted(rows[0])), False)
     params = plan.tuples(rows) if plan is not None else None
     if plan is None or params is None:
         connection.execute(statement, rows)
@@ -174,24 +178,27 @@ def insert_returning(
     connection: Connection,
     statement: Executable,
     rows: list[dict[str, Any]],
-    *,
-    cache_key: Hashable | None = None,
 ) -> list[Row[*tuple[Any, ...]]]:
     """`connection.execute(statement, rows).all()` for an INSERT .. RETURNING: the returned
     rows, in no particular order.
 
     On SQLite the rows go in as one multi-row VALUES statement (as SQLAlchemy's own
     "insertmanyvalues" does, in the same order), unless a returned column's value would need
-    converting. `cache_key` as in `execute_many`.
+    converting. The statement keys the cache of compiled forms, as in `execute_many`.
     """
     if not rows:
         return []
-    plan = _plan(connection.dialect, statement, cache_key, tuple(sorted(rows[0])), True)
+    plan = _plan(connection.dialect, statement, tuple(sorted(rows[0])), True)
     params = plan.tuples(rows) if plan is not None else None
     if plan is None or params is None:
         return list(connection.execute(statement, rows).all())
     found: list[Row[*tuple[Any, ...]]] = []
-    per_statement = SQLITE_MAX_PARAMETERS // plan.width
+    # the dialect's own limits, as SQLAlchemy's insertmanyvalues batches the same rows
+    dialect = connection.dialect
+    per_statement = min(
+        dialect.insertmanyvalues_page_size,
+        dialect.insertmanyvalues_max_parameters // plan.width,
+    )
     for start in range(0, len(params), per_statement):
         chunk = params[start : start + per_statement]
         flat = tuple(chain.from_iterable(chunk))
@@ -247,7 +254,7 @@ def _values(width: int) -> str:
     return " VALUES " + _group(width)
 
 
-_PlanKey = tuple[Hashable, tuple[str, ...], bool]
+_PlanKey = tuple[Executable, tuple[str, ...], bool]
 # per dialect (the processors are its own), statement, set of keys and use; None: not plain
 _PLANS: WeakKeyDictionary[Dialect, dict[_PlanKey, _Plan | None]] = WeakKeyDictionary()
 
@@ -255,16 +262,23 @@ _PLANS: WeakKeyDictionary[Dialect, dict[_PlanKey, _Plan | None]] = WeakKeyDictio
 def _plan(
     dialect: Dialect,
     statement: Executable,
-    cache_key: Hashable | None,
     keys: tuple[str, ...],
     returning: bool,
 ) -> _Plan | None:
     plans = _PLANS.setdefault(dialect, {})
-    key = (statement if cache_key is None else cache_key, keys, returning)
+    key = (statement, keys, returning)
     try:
         return plans[key]
     except KeyError:
-        plan = plans[key] = _compile_plan(dialect, statement, keys, returning)
+        if len(plans) >= _MAX_PLANS:
+            plans.clear()
+        try:
+            plan = _compile_plan(dialect, statement, keys, returning)
+        except AttributeError:
+            # the compiled form's internals read here are SQLAlchemy's own, not its API: if a
+            # release renames one, SQLAlchemy's path serves instead
+            plan = None
+        plans[key] = plan
         return plan
 
 

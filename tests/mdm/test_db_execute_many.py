@@ -40,7 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import StatementError
 
 from mdm import db
-from mdm.db import SQLITE_MAX_PARAMETERS, execute_many, insert_returning
+from mdm.db import execute_many, insert_returning
 
 COLUMNS = ("label", "note", "flag", "at", "naive_at", "day", "ratio", "amount", "big", "doc")
 
@@ -223,16 +223,17 @@ def labelled_twins(fresh_engine: Engine) -> Iterator[tuple[Engine, Table, Table]
     metadata.drop_all(fresh_engine)
 
 
-@pytest.mark.parametrize("max_parameters", [SQLITE_MAX_PARAMETERS, 25])
+@pytest.mark.parametrize("max_parameters", [None, 25])
 def test_insert_returning_stores_and_returns_what_sqlalchemy_does(
     labelled_twins: tuple[Engine, Table, Table],
     backend: str,
-    max_parameters: int,
+    max_parameters: int | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # 25 parameters: two rows to a statement, so the rows take many statements
-    monkeypatch.setattr(db, "SQLITE_MAX_PARAMETERS", max_parameters)
     engine, fast, slow = labelled_twins
+    if max_parameters is not None:
+        # 25 parameters: two rows to a statement, so the rows take many statements
+        monkeypatch.setattr(engine.dialect, "insertmanyvalues_max_parameters", max_parameters)
     sent = _compiled(engine, fast)
     first, again = _rows()[:30], _rows()[20:]  # the second insert meets ten labels it holds
     returned = []
@@ -270,3 +271,37 @@ def test_insert_returning_leaves_values_to_convert_to_sqlalchemy(
         (at.replace(tzinfo=UTC), {"a": [1, 2.5, "é"], "b": None}),
     ]
     assert sent == [True]
+
+
+def test_sqlalchemy_internals_gone_missing_fall_back_to_its_own_path(
+    twins: tuple[Engine, Table, Table], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a SQLAlchemy release renaming an internal the fast path reads costs speed, not a failure
+    def renamed(*_args: Any) -> None:
+        raise AttributeError("_bind_processors")
+
+    monkeypatch.setattr(db, "_compile_plan", renamed)
+    engine, fast, slow = twins
+    sent = _compiled(engine, fast)
+    statement = fast.insert()
+    with engine.begin() as connection:
+        execute_many(connection, statement, _rows())
+        connection.execute(slow.insert(), _rows())
+    with engine.connect() as connection:
+        assert _stored(connection, fast, COLUMNS) == _stored(connection, slow, COLUMNS)
+    assert sent == [True]
+
+
+def test_compiled_forms_kept_are_bounded(
+    twins: tuple[Engine, Table, Table], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a caller building its statement per call would otherwise grow the cache for ever
+    monkeypatch.setattr(db, "_MAX_PLANS", 3)
+    engine, fast, _slow = twins
+    with engine.begin() as connection:
+        for _ in range(10):
+            execute_many(connection, fast.insert(), _rows()[:2])
+        plans = db._PLANS.get(connection.dialect, {})
+        stored = connection.exec_driver_sql(f"SELECT count(*) FROM {fast.name}").scalar()
+    assert len(plans) <= 3
+    assert stored == 20
