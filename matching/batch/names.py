@@ -107,9 +107,12 @@ class NameTokens:
         )
 
 
-@lru_cache(maxsize=1 << 18)
+# the neighbourhood's names come back batch after batch: each is split once while it stays in
+# the cache. A resolve-on-ingest neighbourhood is a few thousand names, so 32k holds several
+# batches' worth; a bigger cache only costs memory (tens of MB a process), and a
+# million-name batch run, which never sees a name twice, would fill it with no hits.
+@lru_cache(maxsize=1 << 15)
 def _sorted_tokens(name: str) -> tuple[str, ...]:
-    # the neighbourhood's names come back batch after batch: each is split once per process
     return tuple(sorted(set(name.split())))
 
 

@@ -64,7 +64,10 @@ def initials_of(value: str) -> str:
 
 
 # the neighbourhood's names come back batch after batch: each one's initials are read once
-remembered_initials = lru_cache(maxsize=1 << 18)(initials_of)
+# while it stays in the cache. A resolve-on-ingest neighbourhood is a few thousand names, so 32k
+# holds several batches' worth; a bigger cache only costs memory, and a million-name batch run,
+# which never sees a name twice, would fill it with no hits.
+remembered_initials = lru_cache(maxsize=1 << 15)(initials_of)
 
 
 def acronym_keys(value: str) -> list[str]:

@@ -12,9 +12,9 @@ from mdm import correlation
 from mdm.clock import utcnow
 from mdm.db import execute_many, flushed_connection
 from mdm.errors import NotFound
-from mdm.golden.jsontext import dumps as _dumps
-from mdm.golden.jsontext import json_bind
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
+from mdm.jsontext import dumps as _dumps
+from mdm.jsontext import json_bind
 
 EVENT_KINDS = ("created", "updated", "merged", "unmerged", "record_linked", "record_unlinked")
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, or_
 from mdm.clock import utcnow
 from mdm.db import execute_many, flushed_connection, insert_rows
 from mdm.entities import EntityType
-from mdm.golden.jsontext import dumps, json_bind
 from mdm.golden.lineage_models import GoldenLink, LinkKind
+from mdm.jsontext import dumps, json_bind
 from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import CandidateStatus, MatchCandidate
 
@@ -138,7 +138,8 @@ def record_links(
         }
         for ((low, high), (_i, kind, p)), explained in zip(new, why, strict=True)
     ]
-    execute_many(flushed_connection(session), _NEW_LINKS, rows)
+    if rows:  # nothing new: no flush, no statement
+        execute_many(flushed_connection(session), _NEW_LINKS, rows)
     return len(found)
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, Text, cast, select
 from sqlmodel import Session
 
 from mdm.db import session_scope
 from mdm.golden.history import record_events, state_of
-from mdm.golden.jsontext import dumps as _dumps
 from mdm.golden.lineage_models import GoldenEvent, OutboxEvent
-from mdm.golden.models import GoldenRecord, GoldenStatus
+from mdm.golden.models import GoldenRecord
 
 GID = "cus_01JD3X0000000000000000TEST"
 
@@ -68,24 +66,3 @@ def test_event_and_outbox_rows_hold_the_text_json_dumps_writes(engine: Engine) -
     assert [tuple(row) for row in payloads] == [
         (f"golden.{p['kind']}", json.dumps(p)) for p in expected
     ]
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"a": "Müller 𝄞", "b": None, "c": [1, 2.5, 1e-7, float("nan"), float("inf"), True]},
-        {"nested": {"x": '"\\\n\x00\t', "empty": {}, "list": []}, 3: "int key"},
-        "plain",
-        'Düsseldorf "Süd" \\ 𝄞\n',
-        GoldenStatus.ACTIVE,
-        None,
-        [0.1, -0.0, 10**20],
-    ],
-)
-def test_event_json_is_the_text_json_dumps_writes(value: Any) -> None:
-    assert _dumps(value) == json.dumps(value)
-
-
-def test_event_json_refuses_what_json_cannot_hold() -> None:
-    with pytest.raises(TypeError, match="not JSON serializable"):
-        _dumps({"when": object()})
