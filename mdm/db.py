@@ -9,7 +9,7 @@ from functools import cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, Row, Table, create_engine, event
@@ -22,6 +22,8 @@ from sqlmodel import Session, SQLModel
 
 from mdm.errors import InvalidInput
 from mdm.settings import Settings
+
+T = TypeVar("T")
 
 # One naming convention so constraint names are identical on SQLite and PostgreSQL and
 # Alembic batch mode can find them again.
@@ -121,6 +123,16 @@ def session_scope(
         except BaseException:
             session.rollback()
             raise
+
+
+# Ids per IN list: well under every database's limit on a statement's parameters.
+IN_CHUNK = 500
+
+
+def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
+    """`items` in slices small enough for an IN list."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
 
 
 def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from mdm.db import flushed_connection, insert_rows
+from mdm.db import chunks, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import AttributeOverride, GoldenAttribute
 from mdm.golden.survivorship import Member, Survived, default_rules, survive
@@ -65,8 +65,8 @@ def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]
     found = Members()
     keys, records = found.keys, found.records
     connection = flushed_connection(session)
-    for start in range(0, len(ids), 500):
-        for row in connection.execute(query, {"ids": ids[start : start + 500]}):
+    for chunk in chunks(ids):
+        for row in connection.execute(query, {"ids": chunk}):
             record_id, golden_id, system, source_id, updated_at, typed_id = row[:6]
             keys[golden_id].append(f"{system}:{source_id}")
             if typed_id is not None:  # survivorship reads the typed values; without, none
@@ -104,9 +104,8 @@ def _overrides(session: Session, golden_ids: list[str]) -> dict[str, dict[str, s
     # columns through the connection, the statement built once: most batches find none
     found: dict[str, dict[str, str]] = defaultdict(dict)
     connection = flushed_connection(session)
-    for start in range(0, len(golden_ids), 500):
-        chunk = {"ids": golden_ids[start : start + 500]}
-        for golden_id, name, value in connection.execute(_OVERRIDES, chunk):
+    for chunk in chunks(golden_ids):
+        for golden_id, name, value in connection.execute(_OVERRIDES, {"ids": chunk}):
             found[golden_id][name] = value
     return found
 
@@ -143,8 +142,8 @@ def _store(session: Session, views: dict[str, GoldenView]) -> None:
     # the others mostly change source (the newest record). Reading them back to update only
     # what differs cost as much on SQLite as writing them all again.
     ids = list(views)
-    for start in range(0, len(ids), 500):
-        session.connection().execute(_DELETE, {"ids": ids[start : start + 500]})
+    for chunk in chunks(ids):
+        session.connection().execute(_DELETE, {"ids": chunk})
     _forget_loaded(session, set(ids))
     rows = [
         {

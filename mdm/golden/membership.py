@@ -12,7 +12,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from mdm.clock import utcnow
-from mdm.db import execute_many, expire_loaded, insert_rows
+from mdm.db import chunks, execute_many, expire_loaded, insert_rows
 from mdm.entities import EntityType
 from mdm.errors import Conflict, InvalidInput, NotFound
 from mdm.golden.attributes import GoldenView, recompute
@@ -142,9 +142,8 @@ def _golden_rows(session: Session, ids: Iterable[str]) -> dict[str, _GoldenRow]:
         table.id.in_(bindparam("ids", expanding=True))  # bound per chunk: cheaper than literals
     )
     wanted, found = sorted(set(ids)), {}
-    for start in range(0, len(wanted), 500):
-        chunk = {"ids": wanted[start : start + 500]}
-        for gid, status, into in session.connection().execute(query, chunk):
+    for chunk in chunks(wanted):
+        for gid, status, into in session.connection().execute(query, {"ids": chunk}):
             found[gid] = _GoldenRow(gid, status, into)
     return found
 

@@ -8,7 +8,7 @@ dataclasses: SQLModel tables stay behind this module.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,13 +30,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from mdm.clock import aware
+from mdm.db import chunks
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenAttribute
 from mdm.golden.models import GoldenRecord
 from mdm.records.models import RecordStatus, SourceRecord
 from mdm.resolution.models import CandidateStatus, MatchCandidate
 
-CHUNK = 500
 MAX_REDIRECTS = 64  # a chain longer than this is a cycle (a bug), not history
 
 _golden = GoldenRecord.__table__  # type: ignore[attr-defined]
@@ -139,12 +139,6 @@ class Member:
     key: SourceKey
     golden_id: str
     status: str  # "linked", "pending_review" or "deleted", as in the xref export
-
-
-def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[list[str]]:
-    """`items` in slices small enough for an IN list."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
 
 
 def resolve_goldens(session: Session, golden_ids: Iterable[str]) -> dict[str, GoldenRef]:

@@ -20,11 +20,11 @@ from sqlmodel import Session, col, select
 
 from matching.normalize import fold_text
 from matching.normalize.org_names import clean_and_legal_form
+from mdm.db import chunks
 from mdm.entities import EntityType
 from mdm.errors import InvalidInput
 from mdm.golden.lineage_models import GoldenAttribute, GoldenEvent
 from mdm.golden.models import GoldenRecord, GoldenStatus
-from mdm.golden.queries import chunks
 from mdm.golden.search_index import TokenIndex
 
 MAX_RESULTS = 100
@@ -134,7 +134,7 @@ def _events_since(
     found: dict[int, tuple[str, EntityType]] = {}
     ids = col(GoldenEvent.id)
     scopes: list[ColumnElement[bool]] = [(ids > after) & (ids <= upto)]
-    scopes += [ids.in_(also[start : start + 500]) for start in range(0, len(also), 500)]
+    scopes += [ids.in_(chunk) for chunk in chunks(also)]
     for scope in scopes:
         query = select(GoldenEvent.id, GoldenEvent.golden_id, GoldenEvent.entity_type).where(scope)
         for event_id, gid, kind in session.exec(query):

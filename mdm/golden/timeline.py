@@ -11,8 +11,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from mdm.clock import aware
+from mdm.db import chunks
 from mdm.golden.lineage_models import GoldenEvent
-from mdm.golden.queries import chunks
 
 
 @dataclass(frozen=True)

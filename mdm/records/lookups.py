@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from mdm.db import chunks
 from mdm.entities import EntityType
 from mdm.records.models import SourceRecord
 
@@ -26,11 +27,11 @@ def golden_ids_by_key(
     """The golden id of each (system, source id) that has a record with one."""
     found: dict[tuple[str, str], str] = {}
     for system, ids in ids_by_system(keys).items():
-        for start in range(0, len(ids), 500):
+        for chunk in chunks(ids):
             query = select(SourceRecord.source_id, SourceRecord.golden_id).where(
                 col(SourceRecord.entity_type) == entity.value,
                 col(SourceRecord.source_system) == system,
-                col(SourceRecord.source_id).in_(ids[start : start + 500]),
+                col(SourceRecord.source_id).in_(chunk),
             )
             for source_id, golden_id in session.exec(query):
                 if golden_id:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -15,14 +14,13 @@ from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, col
 
 from mdm.clock import utcnow
-from mdm.db import execute_many, expire_loaded, insert_returning
+from mdm.db import chunks, execute_many, expire_loaded, insert_returning
 from mdm.entities import EntityType
 from mdm.records.models import (
     RecordStatus,
     SourceRecord,
 )
 
-T = TypeVar("T")
 Q = TypeVar("Q", bound=GenerativeSelect)
 
 
@@ -57,11 +55,6 @@ def locking(session: Session, query: Q) -> Q:
     if session.get_bind().dialect.name == "postgresql":
         return query.with_for_update()
     return query
-
-
-def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def fetch_locked(

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from mdm import correlation
 from mdm.clock import utcnow
-from mdm.db import insert_rows
+from mdm.db import chunks, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.membership import new_goldens
 from mdm.records import store
@@ -191,7 +191,7 @@ def _own_goldens(session: Session, entity: EntityType, records: list[RecordState
     # Golden records are given to mapped objects (read after the batch's own writes), so the
     # one way of making them serves here too.
     loaded: dict[int | None, SourceRecord] = {}
-    for chunk in store.chunks([r.id for r in records]):
+    for chunk in chunks([r.id for r in records]):
         query = select(SourceRecord).where(col(SourceRecord.id).in_(chunk))
         loaded.update((record.id, record) for record in session.exec(query))
     mapped = [loaded[r.id] for r in records]

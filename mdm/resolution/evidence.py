@@ -12,7 +12,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, or_
 
 from mdm.clock import utcnow
-from mdm.db import execute_many, flushed_connection, insert_rows
+from mdm.db import chunks, execute_many, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenLink, LinkKind
 from mdm.jsontext import dumps, json_bind
@@ -116,10 +116,10 @@ def record_links(
         if key in found and (found[key][1], found[key][2]) == (kind, score)
     }
     ended = [lid for key, (lid, _kind, _score) in current.items() if key not in same]
-    for start in range(0, len(ended), 500):
+    for chunk in chunks(ended):
         session.execute(
             update(GoldenLink)
-            .where(col(GoldenLink.id).in_(ended[start : start + 500]))
+            .where(col(GoldenLink.id).in_(chunk))
             .values(active=False, ended_at=now)
         )
     new = [(key, found[key]) for key in sorted(found) if key not in same]
@@ -169,8 +169,7 @@ def _active_engine_links(
     """(id, kind, score) of the active engine links touching these records, by record pair."""
     session.flush()  # read through the connection: what the session holds goes first
     found: dict[tuple[int, int], tuple[int, str, float]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         for lid, a, b, kind, score in session.connection().execute(_ENGINE_LINKS, {"ids": chunk}):
             found[(a, b)] = (lid, kind, score if score is not None else -1.0)
     return found
@@ -197,10 +196,10 @@ def refresh_candidates(
     retired = [
         cid for key, (cid, status) in existing.items() if status == OPEN and key not in wanted
     ]
-    for start in range(0, len(retired), 500):
+    for chunk in chunks(retired):
         session.execute(
             update(MatchCandidate)
-            .where(col(MatchCandidate.id).in_(retired[start : start + 500]))
+            .where(col(MatchCandidate.id).in_(chunk))
             .values(status=CandidateStatus.SUPERSEDED.value, decided_at=now)
         )
     fresh = [
@@ -295,8 +294,7 @@ def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[i
     connection = flushed_connection(session)  # what the session holds goes first
     inside = set(ids)
     found: dict[tuple[int, int], tuple[int, str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         for cid, a, b, status in connection.execute(_CANDIDATES, {"ids": chunk}):
             if b in inside and cid is not None:
                 found[(a, b)] = (cid, status)

@@ -15,7 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from matching.config import MatchSettings
-from mdm.db import flushed_connection
+from mdm.db import chunks, flushed_connection
 from mdm.entities import EntityType
 from mdm.golden.attributes import attribute_names
 from mdm.records.lookups import golden_ids_by_key
@@ -91,8 +91,8 @@ def _fetch(
     if record_ids is None:
         rows.extend(connection.execute(everything).all())
     wanted = [] if record_ids is None else sorted(set(record_ids))
-    for start in range(0, len(wanted), 500):
-        rows.extend(connection.execute(by_id, {"ids": wanted[start : start + 500]}).all())
+    for chunk in chunks(wanted):
+        rows.extend(connection.execute(by_id, {"ids": chunk}).all())
     return _columns(rows, 4 + len(names))
 
 

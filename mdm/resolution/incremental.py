@@ -23,6 +23,7 @@ from matching.batch.probe import probe_pairs
 from matching.batch.standardize import Memo
 from matching.config import MatchSettings
 from matching.scoring import FittedModel
+from mdm.db import chunks
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
 from mdm.records.lookups import ids_by_system
@@ -107,8 +108,7 @@ def _constrained_partners(session: Session, record_ids: set[int]) -> set[int]:
     """Records a steward tied to (or kept apart from) these: their decisions must be re-applied."""
     ids = sorted(record_ids)
     found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         query = select(MatchConstraint.record_a_id, MatchConstraint.record_b_id).where(
             or_(
                 col(MatchConstraint.record_a_id).in_(chunk),
@@ -123,16 +123,14 @@ def _constrained_partners(session: Session, record_ids: set[int]) -> set[int]:
 def _golden_mates(session: Session, record_ids: set[int]) -> set[int]:
     ids = sorted(record_ids)
     goldens: set[str] = set()
-    for start in range(0, len(ids), 500):
-        of_records = select(SourceRecord.golden_id).where(
-            col(SourceRecord.id).in_(ids[start : start + 500])
-        )
+    for part in chunks(ids):
+        of_records = select(SourceRecord.golden_id).where(col(SourceRecord.id).in_(part))
         goldens.update(g for g in session.exec(of_records) if g)
     mates: set[int] = set()
     golden_list = sorted(goldens)
-    for start in range(0, len(golden_list), 500):
+    for chunk in chunks(golden_list):
         of_goldens = select(SourceRecord.id).where(
-            col(SourceRecord.golden_id).in_(golden_list[start : start + 500]),
+            col(SourceRecord.golden_id).in_(chunk),
             col(SourceRecord.status) == RecordStatus.ACTIVE.value,
         )
         mates.update(i for i in session.exec(of_goldens) if i is not None)
@@ -206,12 +204,12 @@ def _children_of(
 ) -> set[int]:
     found: set[int] = set()
     for system, customers in ids_by_system(parents).items():
-        for start in range(0, len(customers), 500):
+        for chunk in chunks(customers):
             query = (
                 select(SourceRecord.id)
                 .join(table, col(table.source_record_id) == col(SourceRecord.id))
                 .where(
-                    col(table.customer_source_id).in_(customers[start : start + 500]),
+                    col(table.customer_source_id).in_(chunk),
                     col(SourceRecord.source_system) == system,
                     col(SourceRecord.status) == RecordStatus.ACTIVE.value,
                 )

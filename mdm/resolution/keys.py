@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from matching.batch.standardize import Memo, prepare_distinct
 from matching.blocking import soundex
 from matching.config import BlockingRule, MatchSettings
-from mdm.db import flushed_connection, insert_rows
+from mdm.db import chunks, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import BlockingKey
@@ -109,8 +109,8 @@ def drop_keys(session: Session, record_ids: Sequence[int]) -> None:
     if not ids:
         return
     connection = flushed_connection(session)
-    for start in range(0, len(ids), 500):
-        connection.execute(_DELETE, {"ids": ids[start : start + 500]})
+    for chunk in chunks(ids):
+        connection.execute(_DELETE, {"ids": chunk})
 
 
 _DELETE = delete(BlockingKey).where(
@@ -130,8 +130,7 @@ def neighbours(
     connection = flushed_connection(session)
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
+        for chunk in chunks(values):
             bound = {
                 "entity": entity.value,
                 "rule": rule,
