@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from mdm.api.openapi import UtcDateTime
 from mdm.jobs.context import JobRecord
@@ -191,6 +191,16 @@ class ReplayIn(BaseModel):
     reason: str = Reason
 
 
+def _iso_text(value: object) -> object:
+    # A number would pass as seconds since 1970: the documented form is ISO 8601 text only.
+    if isinstance(value, int | float):
+        raise ValueError("a date-time is ISO 8601 text, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+
 class ReplayManyIn(BaseModel):
     """Which dead letters go back (at least one filter), and why."""
 
@@ -202,8 +212,8 @@ class ReplayManyIn(BaseModel):
     )
 
     task: str | None = Field(default=None, max_length=128)
-    died_after: AwareDatetime | None = Field(default=None, description="Dead at or after")
-    died_before: AwareDatetime | None = Field(default=None, description="Dead before")
+    died_after: Moment | None = Field(default=None, description="Dead at or after")
+    died_before: Moment | None = Field(default=None, description="Dead before")
     error_contains: str | None = Field(default=None, min_length=1, max_length=1000)
     reason: str = Reason
 

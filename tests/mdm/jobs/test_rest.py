@@ -198,13 +198,14 @@ def test_bulk_replay_takes_matching_dead_letters_up_to_the_limit(
     assert [_status(engine, i) for i in (*mail, *push)] == ["todo", "todo", "dead", "dead"]
 
 
-def test_bulk_replay_without_a_filter_or_with_a_naive_time_changes_nothing(
+def test_bulk_replay_without_a_filter_or_with_a_naive_or_numeric_time_changes_nothing(
     client: TestClient, engine: Engine
 ) -> None:
     (job_id,) = dead_letters(engine, MAIL, 1)
     bodies = [
         {"reason": "everything"},
         {"died_after": "2026-01-01T00:00:00", "reason": "no zone"},
+        {"died_after": 0.4, "reason": "seconds since 1970 are not the documented ISO text"},
         {"task": MAIL.name},
         {"task": MAIL.name, "reason": "x", "surprise": 1},
     ]
