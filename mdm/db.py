@@ -13,13 +13,14 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, Row, Table, create_engine, event
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel
 
+from mdm import wal_checkpoint
 from mdm.errors import InvalidInput
 from mdm.settings import Settings
 
@@ -55,6 +56,13 @@ def create_db_engine(settings: Settings) -> Engine:
     return engine
 
 
+def _is_file(url: URL) -> bool:
+    """Whether a SQLite URL names a plain database file path (not memory, which has no log, nor
+    a `file:` URI, whose options only the driver reads)."""
+    plain = bool(url.database) and url.database != ":memory:" and "uri" not in url.query
+    return plain and url.query.get("mode") != "memory"
+
+
 def _refuse_nul(
     _conn: Any, _cursor: Any, _sql: str, parameters: Any, _context: Any, executemany: bool
 ) -> None:
@@ -77,6 +85,11 @@ def _sqlite_engine(settings: Settings) -> Engine:
         },
     )
     busy_ms = settings.sqlite_busy_timeout_ms
+    background = _is_file(url)
+    if background:
+        wal_checkpoint.attach(
+            engine, str(Path(url.database or "").expanduser().absolute()), busy_ms
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -88,6 +101,8 @@ def _sqlite_engine(settings: Settings) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if background:  # a thread copies the log (see mdm.wal_checkpoint); this is a backstop
+            cursor.execute(f"PRAGMA wal_autocheckpoint={wal_checkpoint.BACKSTOP_PAGES}")
         # 64 MiB of page cache per connection (the default is 2 MiB): resolve on ingest seeks
         # the blocking-key and record indexes all over a database of hundreds of MB.
         cursor.execute("PRAGMA cache_size=-65536")
