@@ -66,7 +66,7 @@ def load_members(session: Session, entity: EntityType, golden_ids: Iterable[str]
     keys, records = found.keys, found.records
     connection = flushed_connection(session)
     for chunk in chunks(ids):
-        for row in connection.execute(query, {"ids": chunk}):
+        for row in connection.execute(query, {"ids": chunk}).all():
             record_id, golden_id, system, source_id, updated_at, typed_id = row[:6]
             keys[golden_id].append(f"{system}:{source_id}")
             if typed_id is not None:  # survivorship reads the typed values; without, none

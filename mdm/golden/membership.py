@@ -143,7 +143,7 @@ def _golden_rows(session: Session, ids: Iterable[str]) -> dict[str, _GoldenRow]:
     )
     wanted, found = sorted(set(ids)), {}
     for chunk in chunks(wanted):
-        for gid, status, into in session.connection().execute(query, {"ids": chunk}):
+        for gid, status, into in session.connection().execute(query, {"ids": chunk}).all():
             found[gid] = _GoldenRow(gid, status, into)
     return found
 

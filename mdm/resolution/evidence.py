@@ -170,7 +170,8 @@ def _active_engine_links(
     session.flush()  # read through the connection: what the session holds goes first
     found: dict[tuple[int, int], tuple[int, str, float]] = {}
     for chunk in chunks(ids):
-        for lid, a, b, kind, score in session.connection().execute(_ENGINE_LINKS, {"ids": chunk}):
+        rows = session.connection().execute(_ENGINE_LINKS, {"ids": chunk}).all()
+        for lid, a, b, kind, score in rows:
             found[(a, b)] = (lid, kind, score if score is not None else -1.0)
     return found
 
@@ -295,7 +296,7 @@ def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[i
     inside = set(ids)
     found: dict[tuple[int, int], tuple[int, str]] = {}
     for chunk in chunks(ids):
-        for cid, a, b, status in connection.execute(_CANDIDATES, {"ids": chunk}):
+        for cid, a, b, status in connection.execute(_CANDIDATES, {"ids": chunk}).all():
             if b in inside and cid is not None:
                 found[(a, b)] = (cid, status)
     return found
