@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func
+from sqlalchemy import Connection, bindparam, delete, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -128,37 +129,55 @@ def neighbours(
         by_rule[rule].append(key)
     # plain rows through the connection: the ORM's row handling costs more than the reading
     connection = flushed_connection(session)
+    members = _in_two_steps if connection.dialect.name == "postgresql" else _in_one_step
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
+        cap = caps.get(rule, 100)
         for chunk in chunks(values):
-            bound = {
-                "entity": entity.value,
-                "rule": rule,
-                "keys": chunk,
-                "cap": caps.get(rule, 100),
-            }
-            found.update(connection.execute(_BLOCK_MEMBERS, bound).scalars().all())
+            bound = {"entity": entity.value, "rule": rule, "keys": chunk}
+            found.update(members(connection, bound, cap))
     return found
 
 
-def _block_members() -> Select[int]:
-    """The members of the blocks of `keys` holding at most `cap` records, in one statement."""
-    # One rule per query, `key IN (...)`: both databases then seek the (entity, rule, key, ...)
-    # primary key per key. A (rule, key) row-value IN makes SQLite scan every key of the entity.
-    scope = (
-        col(BlockingKey.entity_type) == bindparam("entity"),
-        col(BlockingKey.rule) == bindparam("rule"),
-    )
-    usable = (
-        sa_select(col(BlockingKey.key))
-        .where(*scope, col(BlockingKey.key).in_(bindparam("keys", expanding=True)))
-        .group_by(col(BlockingKey.key))
-        .having(func.count() <= bindparam("cap"))
-    )
-    return sa_select(col(BlockingKey.source_record_id)).where(
-        *scope, col(BlockingKey.key).in_(usable)
-    )
+def _in_one_step(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
+    """SQLite: the members of the blocks holding at most `cap` records, in one statement."""
+    return list(connection.execute(_USABLE_MEMBERS, {**bound, "cap": cap}).scalars().all())
 
 
-# built once: building a statement costs more than running it from the statement cache
-_BLOCK_MEMBERS = _block_members()
+def _in_two_steps(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
+    """PostgreSQL: the size of each block, then the members of the blocks small enough.
+
+    Before the table's first statistics (a new hub's first batches) PostgreSQL planned the one
+    statement as a nested loop over every key of the rule, minutes per batch; each of these
+    two is a range of the primary key per key, whatever the statistics say.
+    """
+    sizes = connection.execute(_BLOCK_SIZES, bound).all()
+    usable = [key for key, size in sizes if size <= cap]
+    if not usable:
+        return []
+    return list(connection.execute(_MEMBERS, {**bound, "keys": usable}).scalars().all())
+
+
+# One rule per statement, `key IN (...)`: both databases then seek the (entity, rule, key,
+# record) primary key per key; a (rule, key) row-value IN makes SQLite scan every key of the
+# entity. Built once: building a statement costs more than running it from the cache.
+_SCOPE = (
+    col(BlockingKey.entity_type) == bindparam("entity"),
+    col(BlockingKey.rule) == bindparam("rule"),
+)
+_MEMBERS = sa_select(col(BlockingKey.source_record_id)).where(
+    *_SCOPE, col(BlockingKey.key).in_(bindparam("keys", expanding=True))
+)
+_BLOCK_SIZES = (
+    sa_select(col(BlockingKey.key), func.count())
+    .where(*_SCOPE, col(BlockingKey.key).in_(bindparam("keys", expanding=True)))
+    .group_by(col(BlockingKey.key))
+)
+_USABLE_MEMBERS = sa_select(col(BlockingKey.source_record_id)).where(
+    *_SCOPE,
+    col(BlockingKey.key).in_(
+        _BLOCK_SIZES.with_only_columns(col(BlockingKey.key)).having(
+            func.count() <= bindparam("cap")
+        )
+    ),
+)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.sql.base import Executable
 from sqlmodel import Session, col, select
 
 from matching.batch.standardize import Memo
@@ -15,7 +18,16 @@ from mdm.entities import EntityType
 from mdm.records.models import SourceRecord
 from mdm.records.service import RecordInput, ingest
 from mdm.resolution.frames import RecordFrame, load_frame, read_columns
-from mdm.resolution.keys import _values, neighbours, record_keys, rule_name, store_keys
+from mdm.resolution.keys import (
+    _BLOCK_SIZES,
+    _MEMBERS,
+    _USABLE_MEMBERS,
+    _values,
+    neighbours,
+    record_keys,
+    rule_name,
+    store_keys,
+)
 from mdm.resolution.modelstore import active_model
 from tests.mdm.resolution.test_batch import ROWS
 from tests.mdm.resolution.test_children import PROJECTS
@@ -133,3 +145,57 @@ def test_a_frame_for_matching_keeps_the_keys_and_the_columns_matching_reads(
 def _ids(session: Session, *source_ids: str) -> set[int]:
     query = select(SourceRecord.id).where(col(SourceRecord.source_id).in_(source_ids))
     return {i for i in session.exec(query) if i is not None}
+
+
+def test_block_lookups_seek_the_key_whatever_the_statistics(engine: Engine) -> None:
+    """A new hub's first batches find blocks through the primary key, per key.
+
+    PostgreSQL, before a table's first statistics, planned one statement joining the keys to
+    their blocks' sizes as a nested loop over every key of the rule (minutes per batch on a
+    few thousand records); SQLite plans that statement well, and keeps it.
+    """
+    bound = {"entity": C.value, "rule": "tokens:name", "keys": ["acme", "nordwind"]}
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # thousands of keys, never analyzed: the shape of a hub after its first batch
+            connection.execute(
+                text(
+                    "INSERT INTO source_record (id, entity_type, source_system, source_id, "
+                    "status, version, content_hash, created_at, updated_at) SELECT i, 'customer', "
+                    "'crm', i::text, 'active', 1, '', now(), now() "
+                    "FROM generate_series(1000001, 1004000) AS i"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO blocking_key (entity_type, rule, key, source_record_id) "
+                    "SELECT 'customer', 'tokens:name', 'k' || (i % 1500), i "
+                    "FROM generate_series(1000001, 1004000) AS i"
+                )
+            )
+            plans = [_pg_plan(connection, s, bound) for s in (_BLOCK_SIZES, _MEMBERS)]
+            for plan in plans:
+                assert "Join Filter" not in plan, plan
+                assert "Seq Scan" not in plan, plan
+                assert "key" in plan.split("Index Cond")[1], plan
+            connection.rollback()
+        else:
+            plan = _sqlite_plan(connection, _USABLE_MEMBERS, {**bound, "cap": 10})
+            seeks = "SEARCH blocking_key USING PRIMARY KEY (entity_type=? AND rule=? AND key=?)"
+            assert plan.count(seeks) == 2, plan
+
+
+def _pg_plan(connection: Connection, statement: Executable, bound: dict[str, Any]) -> str:
+    compiled = statement.params(bound).compile(  # type: ignore[attr-defined]
+        dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+    )
+    rows = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}").scalar_one()
+    return json.dumps(rows)
+
+
+def _sqlite_plan(connection: Connection, statement: Executable, bound: dict[str, Any]) -> str:
+    compiled = statement.params(bound).compile(  # type: ignore[attr-defined]
+        dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+    )
+    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+    return "\n".join(str(row[-1]) for row in rows)
