@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from matching.collector import collector_paused
 from mdm import correlation
+from mdm.db import index_lookups
 from mdm.entities import EntityType
 from mdm.golden.membership import Change, own_goldens_for, publish
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
@@ -60,7 +61,7 @@ def ingest(
     With `resolve=False` (a bulk load that `mdm resolve --all` follows) each new record starts
     as its own golden record and matching waits for the batch run.
     """
-    with collector_paused():
+    with collector_paused(), index_lookups(session):
         return _ingest(session, entity, inputs, snapshot=snapshot, resolve=resolve)
 
 
@@ -104,6 +105,13 @@ def upsert(
     session: Session, entity: EntityType, row: ValidRow, native: dict[str, Any] | None = None
 ) -> RecordResult:
     """Create, version or leave alone the record under one row's key."""
+    with index_lookups(session):
+        return _upsert(session, entity, row, native)
+
+
+def _upsert(
+    session: Session, entity: EntityType, row: ValidRow, native: dict[str, Any] | None
+) -> RecordResult:
     resolving = has_model(session, entity)
     results = write_rows(session, entity, [RowToWrite(0, row, native)], own_goldens=not resolving)
     (result,) = _resolve(session, entity, results, match=resolving)

@@ -7,11 +7,11 @@ it identifies nothing (the rule's `max_block_size`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func
+from sqlalchemy import Connection, bindparam, delete, func, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -129,7 +129,7 @@ def neighbours(
         by_rule[rule].append(key)
     # plain rows through the connection: the ORM's row handling costs more than the reading
     connection = flushed_connection(session)
-    members = _in_two_steps if connection.dialect.name == "postgresql" else _in_one_step
+    members = _in_lateral if connection.dialect.name == "postgresql" else _in_one_step
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
         cap = caps.get(rule, 100)
@@ -144,40 +144,39 @@ def _in_one_step(connection: Connection, bound: dict[str, Any], cap: int) -> lis
     return list(connection.execute(_USABLE_MEMBERS, {**bound, "cap": cap}).scalars().all())
 
 
-def _in_two_steps(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
-    """PostgreSQL: the size of each block, then the members of the blocks small enough.
+def _in_lateral(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
+    """PostgreSQL: at most `cap` + 1 members of each block, then those of the blocks within cap.
 
-    Before the table's first statistics (a new hub's first batches) PostgreSQL planned the one
-    statement as a nested loop over every key of the rule, minutes per batch; each of these
-    two is a range of the primary key per key, whatever the statistics say.
+    Each key is a range of the primary key of its own (a LATERAL subquery per key, which the
+    LIMIT keeps from being flattened into a join), whatever the statistics say. Before a
+    table's first statistics (a new hub's first batches, or autovacuum off), PostgreSQL took
+    every (entity, rule) prefix for one row and planned a key list as a filter over all the
+    rule's keys, or a join of keys to their block sizes as a nested loop over them: seconds
+    to minutes per batch.
     """
-    sizes = connection.execute(_BLOCK_SIZES, bound).all()
-    usable = [key for key, size in sizes if size <= cap]
-    if not usable:
-        return []
-    return list(connection.execute(_MEMBERS, {**bound, "keys": usable}).scalars().all())
+    rows = connection.execute(_LATERAL_MEMBERS, {**bound, "over": cap + 1}).all()
+    sizes = Counter(key for key, _record in rows)
+    return [record for key, record in rows if sizes[key] <= cap]
 
 
-# One rule per statement, `key IN (...)`: both databases then seek the (entity, rule, key,
-# record) primary key per key; a (rule, key) row-value IN makes SQLite scan every key of the
-# entity. Built once: building a statement costs more than running it from the cache.
+# One rule per statement, `key IN (...)`: SQLite then seeks the (entity, rule, key, record)
+# primary key per key; a (rule, key) row-value IN makes it scan every key of the entity.
+# Built once: building a statement costs more than running it from the statement cache.
 _SCOPE = (
     col(BlockingKey.entity_type) == bindparam("entity"),
     col(BlockingKey.rule) == bindparam("rule"),
 )
-_MEMBERS = sa_select(col(BlockingKey.source_record_id)).where(
-    *_SCOPE, col(BlockingKey.key).in_(bindparam("keys", expanding=True))
-)
-_BLOCK_SIZES = (
-    sa_select(col(BlockingKey.key), func.count())
-    .where(*_SCOPE, col(BlockingKey.key).in_(bindparam("keys", expanding=True)))
-    .group_by(col(BlockingKey.key))
-)
 _USABLE_MEMBERS = sa_select(col(BlockingKey.source_record_id)).where(
     *_SCOPE,
     col(BlockingKey.key).in_(
-        _BLOCK_SIZES.with_only_columns(col(BlockingKey.key)).having(
-            func.count() <= bindparam("cap")
-        )
+        sa_select(col(BlockingKey.key))
+        .where(*_SCOPE, col(BlockingKey.key).in_(bindparam("keys", expanding=True)))
+        .group_by(col(BlockingKey.key))
+        .having(func.count() <= bindparam("cap"))
     ),
+)
+_LATERAL_MEMBERS = text(
+    "SELECT k.key, m.source_record_id FROM unnest(CAST(:keys AS varchar[])) AS k(key) "
+    "CROSS JOIN LATERAL (SELECT b.source_record_id FROM blocking_key AS b "
+    "WHERE b.entity_type = :entity AND b.rule = :rule AND b.key = k.key LIMIT :over) AS m"
 )

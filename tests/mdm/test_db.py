@@ -8,7 +8,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from mdm.db import session_scope
+from mdm.db import index_lookups, session_scope
+from mdm.entities import EntityType
+from mdm.records.service import RecordInput, ingest
+from tests.mdm.resolution.test_batch import ROWS
 
 
 @pytest.fixture
@@ -70,3 +73,28 @@ def test_engine_is_tuned_for_its_backend(engine: Engine, backend: str) -> None:
         else:
             assert engine.dialect.driver == "psycopg"
             assert engine.pool.size() == 10  # type: ignore[attr-defined]
+
+
+def test_index_lookups_turn_sequential_scans_off_for_the_block_only(
+    engine: Engine, backend: str
+) -> None:
+    with session_scope(engine) as session:
+        if backend == "sqlite":
+            with index_lookups(session):
+                assert not session.in_transaction()  # no connection taken for nothing
+            return
+        setting = text("SELECT current_setting('enable_seqscan')")
+        with index_lookups(session):
+            assert session.execute(setting).scalar_one() == "off"
+            with index_lookups(session):  # nested: the outer block's setting comes back
+                pass
+            assert session.execute(setting).scalar_one() == "off"
+        assert session.execute(setting).scalar_one() == "on"
+
+
+def test_an_ingest_leaves_the_planner_as_it_found_it(engine: Engine, backend: str) -> None:
+    with session_scope(engine, write=True) as session:
+        ingest(session, EntityType.CUSTOMER, [RecordInput(ROWS[0])])
+        if backend == "postgresql":
+            setting = text("SELECT current_setting('enable_seqscan')")
+            assert session.execute(setting).scalar_one() == "on"

@@ -6,8 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.sql.base import Executable
+from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, col, select
 
 from matching.batch.standardize import Memo
@@ -19,9 +18,6 @@ from mdm.records.models import SourceRecord
 from mdm.records.service import RecordInput, ingest
 from mdm.resolution.frames import RecordFrame, load_frame, read_columns
 from mdm.resolution.keys import (
-    _BLOCK_SIZES,
-    _MEMBERS,
-    _USABLE_MEMBERS,
     _values,
     neighbours,
     record_keys,
@@ -150,52 +146,78 @@ def _ids(session: Session, *source_ids: str) -> set[int]:
 def test_block_lookups_seek_the_key_whatever_the_statistics(engine: Engine) -> None:
     """A new hub's first batches find blocks through the primary key, per key.
 
-    PostgreSQL, before a table's first statistics, planned one statement joining the keys to
-    their blocks' sizes as a nested loop over every key of the rule (minutes per batch on a
-    few thousand records); SQLite plans that statement well, and keeps it.
+    PostgreSQL, before a table's first statistics, planned a key list as a filter over every
+    key of the rule, and a join of keys to their block sizes as a nested loop over them
+    (minutes per batch on a few thousand records); SQLite plans its statement by the key.
     """
-    bound = {"entity": C.value, "rule": "tokens:name", "keys": ["acme", "nordwind"]}
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # thousands of keys, never analyzed: the shape of a hub after its first batch
-            connection.execute(
-                text(
-                    "INSERT INTO source_record (id, entity_type, source_system, source_id, "
-                    "status, version, content_hash, created_at, updated_at) SELECT i, 'customer', "
-                    "'crm', i::text, 'active', 1, '', now(), now() "
-                    "FROM generate_series(1000001, 1004000) AS i"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO blocking_key (entity_type, rule, key, source_record_id) "
-                    "SELECT 'customer', 'tokens:name', 'k' || (i % 1500), i "
-                    "FROM generate_series(1000001, 1004000) AS i"
-                )
-            )
-            plans = [_pg_plan(connection, s, bound) for s in (_BLOCK_SIZES, _MEMBERS)]
-            for plan in plans:
+    with Session(engine) as session:
+        connection = session.connection()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            _never_analyzed_keys(connection)
+        settings = _settings(session)
+        ran: list[tuple[str, Any]] = []
+        listener = lambda *args: ran.append((args[2], args[3]))  # noqa: E731
+        event.listen(connection, "before_cursor_execute", listener)
+        keys = [("tokens:name", "k7"), ("tokens:name", "acme"), ("exact:phone", "+4930")]
+        neighbours(session, C, keys, settings)
+        event.remove(connection, "before_cursor_execute", listener)
+        assert len(ran) == 2  # a statement per rule
+        for statement, parameters in ran:
+            plan = _plan(connection, statement, parameters, postgres)
+            if postgres:
                 assert "Join Filter" not in plan, plan
                 assert "Seq Scan" not in plan, plan
-                assert "key" in plan.split("Index Cond")[1], plan
-            connection.rollback()
-        else:
-            plan = _sqlite_plan(connection, _USABLE_MEMBERS, {**bound, "cap": 10})
-            seeks = "SEARCH blocking_key USING PRIMARY KEY (entity_type=? AND rule=? AND key=?)"
-            assert plan.count(seeks) == 2, plan
+                assert "key = (k.key)" in plan.split("Index Cond")[1], plan
+            else:
+                seek = "SEARCH blocking_key USING PRIMARY KEY (entity_type=? AND rule=? AND key=?)"
+                assert plan.count(seek) == 2, plan
+        session.rollback()
 
 
-def _pg_plan(connection: Connection, statement: Executable, bound: dict[str, Any]) -> str:
-    compiled = statement.params(bound).compile(  # type: ignore[attr-defined]
-        dialect=connection.dialect, compile_kwargs={"literal_binds": True}
-    )
-    rows = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}").scalar_one()
-    return json.dumps(rows)
-
-
-def _sqlite_plan(connection: Connection, statement: Executable, bound: dict[str, Any]) -> str:
-    compiled = statement.params(bound).compile(  # type: ignore[attr-defined]
-        dialect=connection.dialect, compile_kwargs={"literal_binds": True}
-    )
-    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+def _plan(connection: Connection, statement: str, parameters: Any, postgres: bool) -> str:
+    if postgres:
+        explained = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        return json.dumps(explained.scalar_one())
+    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     return "\n".join(str(row[-1]) for row in rows)
+
+
+def test_a_block_over_its_cap_is_left_out_on_both_databases(engine: Engine) -> None:
+    _load(engine, ROWS)
+    with session_scope(engine, write=True) as session:
+        settings = _settings(session)
+        records = load_frame(session, C)
+        keys = store_keys(session, C, records, settings)
+        token = rule_name(settings.blocking[0])
+        handel = [(rule, key) for rule, key in keys if rule == token and key.endswith("handel")]
+        size = len(neighbours(session, C, handel, settings))
+        at_cap = replace(
+            settings,
+            blocking=tuple(replace(rule, max_block_size=size) for rule in settings.blocking),
+        )
+        under = replace(
+            settings,
+            blocking=tuple(replace(rule, max_block_size=size - 1) for rule in settings.blocking),
+        )
+        assert size > 1
+        assert len(neighbours(session, C, handel, at_cap)) == size
+        assert neighbours(session, C, handel, under) == set()
+
+
+def _never_analyzed_keys(connection: Connection) -> None:
+    """Thousands of keys and no statistics: the shape of a hub after its first batch."""
+    connection.execute(
+        text(
+            "INSERT INTO source_record (id, entity_type, source_system, source_id, status, "
+            "version, content_hash, created_at, updated_at) SELECT i, 'customer', 'crm', "
+            "i::text, 'active', 1, '', now(), now() FROM generate_series(1000001, 1004000) AS i"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO blocking_key (entity_type, rule, key, source_record_id) "
+            "SELECT 'customer', 'tokens:name', 'k' || (i % 1500), i "
+            "FROM generate_series(1000001, 1004000) AS i"
+        )
+    )
