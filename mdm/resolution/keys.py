@@ -124,16 +124,16 @@ def neighbours(
 ) -> set[int]:
     """Records sharing one of `keys`, ignoring keys too common to identify anything."""
     caps = {rule_name(r): r.max_block_size for r in settings.blocking}
-    by_rule: dict[str, list[str]] = defaultdict(list)
-    for rule, key in keys:
-        by_rule[rule].append(key)
+    by_rule: dict[str, dict[str, None]] = defaultdict(dict)
+    for rule, key in keys:  # each key once: a block is sized by its members, not by asking
+        by_rule[rule][key] = None
     # plain rows through the connection: the ORM's row handling costs more than the reading
     connection = flushed_connection(session)
     members = _in_lateral if connection.dialect.name == "postgresql" else _in_one_step
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
         cap = caps.get(rule, 100)
-        for chunk in chunks(values):
+        for chunk in chunks(list(values)):
             bound = {"entity": entity.value, "rule": rule, "keys": chunk}
             found.update(members(connection, bound, cap))
     return found

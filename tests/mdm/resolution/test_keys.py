@@ -202,6 +202,7 @@ def test_a_block_over_its_cap_is_left_out_on_both_databases(engine: Engine) -> N
         )
         assert size > 1
         assert len(neighbours(session, C, handel, at_cap)) == size
+        assert len(neighbours(session, C, handel * 3, at_cap)) == size  # a key asked for again
         assert neighbours(session, C, handel, under) == set()
 
 
