@@ -92,16 +92,17 @@ def test_neighbours_share_a_key_unless_its_block_is_too_large(engine: Engine) ->
         keys = store_keys(session, C, records, settings)
         assert keys == sorted(set(keys))
         # "handel" and "gmbh" are shared by the forty noise companies: a cap of 10 drops them
-        capped = replace(
-            settings,
-            blocking=tuple(replace(rule, max_block_size=10) for rule in settings.blocking),
-        )
+        capped = _capped(settings, 10)
         everyone = set(records.record_ids)
         token = rule_name(settings.blocking[0])
         handel = [(rule, key) for rule, key in keys if rule == token and key.endswith("handel")]
         assert handel
-        assert neighbours(session, C, handel, settings) == everyone - _ids(session, "1", "2", "3")
+        shared = everyone - _ids(session, "1", "2", "3")
+        assert neighbours(session, C, handel, settings) == shared
         assert neighbours(session, C, handel, capped) == set()
+        # a block of exactly the cap is used; a key asked for again is still one block
+        assert neighbours(session, C, handel * 3, _capped(settings, len(shared))) == shared
+        assert neighbours(session, C, handel, _capped(settings, len(shared) - 1)) == set()
         nordwind = [(rule, key) for rule, key in keys if key.endswith("nordwind")]
         assert neighbours(session, C, nordwind, capped) == _ids(session, "1")
 
@@ -136,6 +137,12 @@ def test_a_frame_for_matching_keeps_the_keys_and_the_columns_matching_reads(
         assert list(matched.frame.columns) == kept
         assert matched.frame.equals(whole.frame[kept])
         assert set(record_keys(matched, settings)) == set(record_keys(whole, settings))
+
+
+def _capped(settings: MatchSettings, cap: int) -> MatchSettings:
+    return replace(
+        settings, blocking=tuple(replace(rule, max_block_size=cap) for rule in settings.blocking)
+    )
 
 
 def _ids(session: Session, *source_ids: str) -> set[int]:
@@ -181,29 +188,6 @@ def _plan(connection: Connection, statement: str, parameters: Any, postgres: boo
         return json.dumps(explained.scalar_one())
     rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     return "\n".join(str(row[-1]) for row in rows)
-
-
-def test_a_block_over_its_cap_is_left_out_on_both_databases(engine: Engine) -> None:
-    _load(engine, ROWS)
-    with session_scope(engine, write=True) as session:
-        settings = _settings(session)
-        records = load_frame(session, C)
-        keys = store_keys(session, C, records, settings)
-        token = rule_name(settings.blocking[0])
-        handel = [(rule, key) for rule, key in keys if rule == token and key.endswith("handel")]
-        size = len(neighbours(session, C, handel, settings))
-        at_cap = replace(
-            settings,
-            blocking=tuple(replace(rule, max_block_size=size) for rule in settings.blocking),
-        )
-        under = replace(
-            settings,
-            blocking=tuple(replace(rule, max_block_size=size - 1) for rule in settings.blocking),
-        )
-        assert size > 1
-        assert len(neighbours(session, C, handel, at_cap)) == size
-        assert len(neighbours(session, C, handel * 3, at_cap)) == size  # a key asked for again
-        assert neighbours(session, C, handel, under) == set()
 
 
 def _never_analyzed_keys(connection: Connection) -> None:
