@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Row, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Row, Table, create_engine, event
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ClauseElement
@@ -384,31 +384,3 @@ def expire_loaded(
         key, loaded = state.key, state.obj()
         if key is not None and key[0] is model and key[1][0] in ids and loaded is not None:
             session.expire(loaded, names)
-
-
-@contextmanager
-def index_lookups(session: Session) -> Iterator[None]:
-    """Statements in the block look rows up by key: on PostgreSQL, tell the planner so.
-
-    Resolve on ingest reads a few thousand rows by id, golden id and key per batch. Without a
-    table's statistics (a new hub's first minutes, autovacuum behind or off) PostgreSQL takes
-    an IN list of 500 ids to match a few hundred rows of any size of table and scans it whole
-    instead of seeking its index, once per chunk: a batch then slows with the size of the hub.
-    Sequential scans are off for the block's statements only (the setting is restored, and is
-    local to the transaction in any case); SQLite has no such setting and needs none.
-    """
-    if session.get_bind().dialect.name != "postgresql":  # no connection taken: none needed
-        yield
-        return
-    connection = session.connection()
-    before = connection.execute(_SEQSCAN_NOW).scalar_one()
-    connection.execute(_SEQSCAN, {"value": "off"})
-    try:
-        yield
-    finally:
-        if not connection.closed and connection.in_transaction():
-            connection.execute(_SEQSCAN, {"value": before})
-
-
-_SEQSCAN_NOW = text("SELECT current_setting('enable_seqscan')")
-_SEQSCAN = text("SELECT set_config('enable_seqscan', :value, true)")  # this transaction only

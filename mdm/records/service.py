@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from matching.collector import collector_paused
 from mdm import correlation
-from mdm.db import index_lookups
 from mdm.entities import EntityType
 from mdm.golden.membership import Change, own_goldens_for, publish
+from mdm.planner import index_lookups
 from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
 from mdm.records.outcomes import Outcome, RecordResult
 from mdm.records.validation import InvalidRow, ValidRow, bare_deletion, validate_row

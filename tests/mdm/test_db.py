@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from mdm.db import index_lookups, session_scope
+from mdm.db import session_scope
 from mdm.entities import EntityType
+from mdm.planner import index_lookups
 from mdm.records.service import RecordInput, ingest
 from tests.mdm.resolution.test_batch import ROWS
 
@@ -97,4 +99,16 @@ def test_an_ingest_leaves_the_planner_as_it_found_it(engine: Engine, backend: st
         ingest(session, EntityType.CUSTOMER, [RecordInput(ROWS[0])])
         if backend == "postgresql":
             setting = text("SELECT current_setting('enable_seqscan')")
+            assert session.execute(setting).scalar_one() == "on"
+
+
+def test_a_failed_block_leaves_its_error_and_the_rollback_restores_the_planner(
+    engine: Engine, backend: str
+) -> None:
+    setting = text("SELECT current_setting('enable_seqscan')")
+    with Session(engine) as session:
+        with pytest.raises(DBAPIError, match="no_such_table"), index_lookups(session):
+            session.execute(text("SELECT * FROM no_such_table"))
+        session.rollback()
+        if backend == "postgresql":
             assert session.execute(setting).scalar_one() == "on"
