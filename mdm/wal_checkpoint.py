@@ -43,9 +43,10 @@ class Checkpointer:
         self._busy_ms = busy_ms
         self._idle = idle_seconds
         self._wake = threading.Event()
-        self._guard = threading.Lock()  # guards _thread and _stopping
+        self._guard = threading.Lock()  # guards _thread, _stopping and _off
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._off = False  # the file could not be opened: the writers' backstop copies alone
         self.checkpoints = 0  # completed, for tests and diagnostics
 
     @property
@@ -57,6 +58,8 @@ class Checkpointer:
     def committed(self) -> None:
         """Something was written: copy the log into the database file soon."""
         with self._guard:
+            if self._off:
+                return
             if self._thread is None:
                 self._stopping = False
                 self._thread = threading.Thread(
@@ -80,7 +83,8 @@ class Checkpointer:
             )
         except sqlite3.Error as exc:  # the writers' backstop still copies the log
             log.warning("background checkpoints off for %s: %s", self._path, exc)
-            self._forget()
+            with self._guard:
+                self._thread, self._off = None, True
             return
         try:
             while self._next():
@@ -97,10 +101,6 @@ class Checkpointer:
                 return False
             self._wake.clear()
             return True
-
-    def _forget(self) -> None:
-        with self._guard:
-            self._thread = None
 
     def _checkpoint(self, connection: sqlite3.Connection) -> None:
         try:

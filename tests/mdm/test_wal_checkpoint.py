@@ -114,9 +114,12 @@ def test_a_database_in_memory_has_no_checkpointer() -> None:
         engine.dispose()
 
 
-def test_a_missing_file_leaves_the_writers_backstop(tmp_path: Path) -> None:
+def test_a_file_that_cannot_be_opened_leaves_the_writers_backstop(tmp_path: Path) -> None:
     checkpointer = Checkpointer(str(tmp_path / "gone" / "hub.db"), busy_ms=10)
 
     checkpointer.committed()
-
     assert _eventually(lambda: not checkpointer.running)
+    checkpointer.committed()  # no thread a commit: the file is left to the writers
+
+    assert not checkpointer.running
+    assert checkpointer.checkpoints == 0
