@@ -69,8 +69,17 @@ def _refuse_nul(
     # PostgreSQL text cannot hold NUL: say so as bad input (4xx) instead of a driver error (500).
     for row in parameters if executemany else [parameters]:
         values = row.values() if isinstance(row, Mapping) else row or ()
-        if any(isinstance(v, str) and "\x00" in v for v in values):
+        if any(_has_nul(v) for v in values):
             raise InvalidInput("text cannot contain NUL (\\x00) characters")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    # a list bound as one array parameter (blocking keys looked up per key)
+    return isinstance(value, list | tuple) and any(
+        isinstance(v, str) and "\x00" in v for v in value
+    )
 
 
 def _sqlite_engine(settings: Settings) -> Engine:

@@ -26,6 +26,7 @@ from matching.scoring import FittedModel
 from mdm.db import chunks
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
+from mdm.planner import index_lookups
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
 from mdm.resolution.batch import match_and_apply, workers_for
@@ -55,7 +56,21 @@ def resolve_records(
 
     Customer records that change golden record take their contracts and projects along. With
     `match=False` only the blocking keys are kept up to date (matching is left to a batch run).
+    Every statement looks rows up by key (see `index_lookups`), whoever calls: an ingest or a
+    steward's decision that children follow.
     """
+    with index_lookups(session):
+        return _resolve_records(session, entity, touched, deleted, match=match)
+
+
+def _resolve_records(
+    session: Session,
+    entity: EntityType,
+    touched: Iterable[int],
+    deleted: Iterable[int],
+    *,
+    match: bool,
+) -> dict[int, str]:
     settings, model, _version = active_model(session, entity)
     drop_keys(session, list(deleted))
     # only what matching reads: nothing else of these records is looked at here
