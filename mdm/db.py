@@ -20,7 +20,7 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel
 
-from mdm import wal_checkpoint
+from mdm import wal_checkpoint, writer_queue
 from mdm.errors import InvalidInput
 from mdm.settings import Settings
 
@@ -96,9 +96,9 @@ def _sqlite_engine(settings: Settings) -> Engine:
     busy_ms = settings.sqlite_busy_timeout_ms
     background = _is_file(url)
     if background:
-        wal_checkpoint.attach(
-            engine, str(Path(url.database or "").expanduser().absolute()), busy_ms
-        )
+        path = str(Path(url.database or "").expanduser().absolute())
+        wal_checkpoint.attach(engine, path, busy_ms)
+        writer_queue.attach(engine, path, busy_ms)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

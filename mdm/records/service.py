@@ -17,6 +17,7 @@ from mdm.records.models import QuarantineItem, RecordStatus, SourceRecord
 from mdm.records.outcomes import Outcome, RecordResult
 from mdm.records.validation import InvalidRow, ValidRow, bare_deletion, validate_row
 from mdm.records.writer import RowToWrite, write_rows
+from mdm.resolution.ahead import Ahead, look_ahead
 from mdm.resolution.incremental import has_model, resolve_records
 
 
@@ -48,6 +49,33 @@ class IngestReport:
         return {o: self.count(o) for o in outcomes} | {"deleted": len(self.snapshot_deleted)}
 
 
+Checked = list[tuple[int, RecordInput, ValidRow | InvalidRow]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A batch checked, and resolved as far as a read-only snapshot takes it (`prepare`)."""
+
+    entity: EntityType
+    inputs: Sequence[RecordInput]
+    checked: Checked
+    ahead: Ahead | None
+
+
+def prepare(session: Session, entity: EntityType, inputs: Sequence[RecordInput]) -> Prepared:
+    """Do what `ingest` can before it writes, reading through `session` only.
+
+    On SQLite writers take turns: a batch prepared in a read-only session while another
+    process writes holds the write lock for less time when `ingest(..., prepared=)` writes
+    it. Nothing here is trusted blindly: whatever was committed in between is caught up with.
+    """
+    with collector_paused():
+        checked = _checked(entity, inputs)
+        valid = [row for _i, _item, row in checked if isinstance(row, ValidRow)]
+        ahead = look_ahead(session, entity, valid) if valid else None
+    return Prepared(entity, inputs, checked, ahead)
+
+
 def ingest(
     session: Session,
     entity: EntityType,
@@ -55,14 +83,24 @@ def ingest(
     *,
     snapshot: bool = False,
     resolve: bool = True,
+    prepared: Prepared | None = None,
 ) -> IngestReport:
     """Ingest rows in one unit of work (flushed, never committed here).
 
     With `resolve=False` (a bulk load that `mdm resolve --all` follows) each new record starts
-    as its own golden record and matching waits for the batch run.
+    as its own golden record and matching waits for the batch run. `prepared`: these very
+    inputs, prepared (see `prepare`).
     """
+    if prepared is not None and (prepared.inputs is not inputs or prepared.entity != entity):
+        raise ValueError("prepared for other inputs: prepare these inputs for this entity")
     with collector_paused(), index_lookups(session):
-        return _ingest(session, entity, inputs, snapshot=snapshot, resolve=resolve)
+        return _ingest(
+            session, entity, inputs, snapshot=snapshot, resolve=resolve, prepared=prepared
+        )
+
+
+def _checked(entity: EntityType, inputs: Sequence[RecordInput]) -> Checked:
+    return [(i, item, _check(entity, item)) for i, item in enumerate(inputs)]
 
 
 def _ingest(
@@ -72,8 +110,9 @@ def _ingest(
     *,
     snapshot: bool,
     resolve: bool,
+    prepared: Prepared | None,
 ) -> IngestReport:
-    checked = [(i, item, _check(entity, item)) for i, item in enumerate(inputs)]
+    checked = prepared.checked if prepared else _checked(entity, inputs)
     valid = [
         RowToWrite(i, row, item.native, item.origin)
         for i, item, row in checked
@@ -84,7 +123,8 @@ def _ingest(
     valid.sort(key=lambda r: (r.row.source_system, r.row.source_id))
     resolving = resolve and has_model(session, entity)
     results = write_rows(session, entity, valid, own_goldens=not resolving) if valid else []
-    results = _resolve(session, entity, results, match=resolving)
+    ahead = prepared.ahead if prepared else None
+    results = _resolve(session, entity, results, match=resolving, ahead=ahead)
     results += [
         _quarantined(session, entity, i, item, row)
         for i, item, row in checked
@@ -120,13 +160,18 @@ def _upsert(
 
 
 def _resolve(
-    session: Session, entity: EntityType, results: list[RecordResult], *, match: bool
+    session: Session,
+    entity: EntityType,
+    results: list[RecordResult],
+    *,
+    match: bool,
+    ahead: Ahead | None = None,
 ) -> list[RecordResult]:
     """Match what changed against its neighbourhood; report the golden ids it ends in."""
     changed = [r for r in results if r.result in ("created", "updated") and r.record_id]
     touched = {r.record_id for r in changed if not r.deleted and r.record_id}
     deleted = {r.record_id for r in changed if r.deleted and r.record_id}
-    assigned = resolve_records(session, entity, touched, deleted, match=match)
+    assigned = resolve_records(session, entity, touched, deleted, match=match, ahead=ahead)
     orphans = [
         r.record_id
         for r in changed

@@ -46,21 +46,49 @@ def load_frame(
     `columns` keeps only those typed columns (see `read_columns`): a caller that only matches
     the records reads a third less.
     """
-    table = RECORD_TABLES[entity]
     names = _typed_names(entity, columns)
     values = _fetch(session, entity, names, record_ids)
-    ids: list[int] = list(values[0])
-    goldens: list[str | None] = list(values[1])
-    data: dict[str, Sequence[Any]] = {"source_system": values[2], "source_id": values[3]}
-    for name, cells in zip(names, values[4:], strict=True):
+    frame = _frame(entity, names, values[2:])
+    if entity != EntityType.CUSTOMER:
+        frame[PARENT_COLUMN] = _parents(session, frame)
+    return RecordFrame(frame, list(values[0]), list(values[1]))
+
+
+def frame_of_rows(
+    entity: EntityType,
+    rows: Sequence[tuple[str, str, dict[str, Any]]],
+    columns: Collection[str] | None = None,
+) -> RecordFrame:
+    """(system, source id, typed values) not written yet, as `load_frame` would read them back
+    once written: ids -1, -2, ... and no golden ids. Customers only (no parent to resolve)."""
+    if entity != EntityType.CUSTOMER:
+        raise ValueError(f"{entity.plural} have parents: load them with load_frame")
+    names = _typed_names(entity, columns)
+    values: list[list[Any]] = [[r[0] for r in rows], [r[1] for r in rows]]
+    values += [[r[2].get(name) for r in rows] for name in names]
+    ids = [-(i + 1) for i in range(len(rows))]
+    return RecordFrame(_frame(entity, names, values), ids, [None] * len(rows))
+
+
+def cells_by_key(records: RecordFrame) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Each record's cells, by (system, source id)."""
+    frame = records.frame
+    rows = zip(*(frame[c].tolist() for c in frame.columns), strict=True)
+    return {(row[0], row[1]): row for row in rows}
+
+
+def _frame(
+    entity: EntityType, names: tuple[str, ...], values: Sequence[Sequence[Any]]
+) -> pd.DataFrame:
+    """Keys then typed columns as matching reads them: text, each cell as it is."""
+    table = RECORD_TABLES[entity]
+    data: dict[str, Sequence[Any]] = {"source_system": values[0], "source_id": values[1]}
+    for name, cells in zip(names, values[2:], strict=True):
         data[name] = cells if _is_text(table, name) else [_text(v) for v in cells]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {name: _objects(cells) for name, cells in data.items()},
         columns=["source_system", "source_id", *names],
     )
-    if entity != EntityType.CUSTOMER:
-        frame[PARENT_COLUMN] = _parents(session, frame)
-    return RecordFrame(frame, ids, goldens)
 
 
 def read_columns(settings: MatchSettings) -> frozenset[str]:
@@ -135,12 +163,15 @@ def _objects(cells: Sequence[Any]) -> npt.NDArray[np.object_]:
 
 
 def pick(frames: Sequence[RecordFrame], wanted: set[int]) -> RecordFrame:
-    """The wanted records out of frames already loaded, in record id order (as `load_frame`)."""
+    """The wanted records out of frames already loaded, in record id order (as `load_frame`).
+
+    A record in several frames is taken from the last of them (a later read)."""
     present = [f for f in frames if f.record_ids] or list(frames[:1])
     combined = pd.concat([f.frame for f in present], ignore_index=True)
     ids = [rid for f in present for rid in f.record_ids]
     goldens = [g for f in present for g in f.golden_ids]
-    rows = [row for _rid, row in sorted((rid, row) for row, rid in enumerate(ids) if rid in wanted)]
+    at = {rid: row for row, rid in enumerate(ids) if rid in wanted}
+    rows = [at[rid] for rid in sorted(at)]
     frame = combined.iloc[rows].reset_index(drop=True)
     return RecordFrame(frame, [ids[r] for r in rows], [goldens[r] for r in rows])
 

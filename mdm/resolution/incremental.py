@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import exists, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from matching.batch.probe import probe_pairs
-from matching.batch.standardize import Memo
 from matching.config import MatchSettings
 from matching.scoring import FittedModel
 from mdm.db import chunks
@@ -29,14 +26,12 @@ from mdm.golden.lineage_models import MatchConstraint
 from mdm.planner import index_lookups
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
-from mdm.resolution.batch import match_and_apply, workers_for
+from mdm.resolution.ahead import Ahead, catch_up
+from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import RecordFrame, load_frame, pick, read_columns
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
-
-# Standardizing is a pure function of a value, and each batch meets mostly the neighbours the
-# last one met: one memo per process serves every entity type and thread.
-_MEMO = Memo()
+from mdm.resolution.partners import MEMO, partners
 
 
 def has_model(session: Session, entity: EntityType) -> bool:
@@ -51,16 +46,18 @@ def resolve_records(
     deleted: Iterable[int] = (),
     *,
     match: bool = True,
+    ahead: Ahead | None = None,
 ) -> dict[int, str]:
     """Resolve touched records against their neighbourhood; the golden id of every record seen.
 
     Customer records that change golden record take their contracts and projects along. With
     `match=False` only the blocking keys are kept up to date (matching is left to a batch run).
     Every statement looks rows up by key (see `index_lookups`), whoever calls: an ingest or a
-    steward's decision that children follow.
+    steward's decision that children follow. `ahead`: what `look_ahead` found of these
+    records on a read snapshot, brought up to date here instead of read again.
     """
     with index_lookups(session):
-        return _resolve_records(session, entity, touched, deleted, match=match)
+        return _resolve_records(session, entity, touched, deleted, match=match, ahead=ahead)
 
 
 def _resolve_records(
@@ -70,26 +67,35 @@ def _resolve_records(
     deleted: Iterable[int],
     *,
     match: bool,
+    ahead: Ahead | None,
 ) -> dict[int, str]:
-    settings, model, _version = active_model(session, entity)
+    settings, model, version = active_model(session, entity)
     drop_keys(session, list(deleted))
     # only what matching reads: nothing else of these records is looked at here
     columns = read_columns(settings)
     records = load_frame(session, entity, touched, columns)
-    keys = store_keys(session, entity, records, settings, _MEMO)
+    keys = store_keys(session, entity, records, settings, MEMO)
     if not match or model is None or not records.record_ids:
         return {}
     _lock(session, entity, keys)
     touched_ids = set(records.record_ids)
-    near = neighbours(session, entity, keys, settings) - touched_ids
-    others = load_frame(session, entity, near, columns)
-    scope_ids = touched_ids | _partners(records, others, settings, model)
-    scope_ids |= _constrained_partners(session, touched_ids)
-    scope_ids |= _golden_mates(session, scope_ids)
+    matcher = (settings, model, version)
+    caught = catch_up(session, entity, ahead, records, keys, matcher) if ahead else None
+    others, found = caught or _neighbourhood(session, entity, records, keys, settings, model)
+    scope_ids = touched_ids | found | _constrained_partners(session, touched_ids)
+    golden_of = _goldens_of(session, scope_ids)
+    scope_ids |= _mates(session, set(golden_of.values()))
     # the arrivals and their neighbours are loaded already: only the rest is read again
     missing = scope_ids - touched_ids - set(others.record_ids)
     scope = pick([records, others, load_frame(session, entity, missing, columns)], scope_ids)
-    done = match_and_apply(session, entity, scope, settings, model, "engine", _MEMO).reconciled
+    # golden ids as they stand now (neighbours read ahead were read on an older snapshot)
+    scope = replace(
+        scope,
+        golden_ids=[
+            golden_of.get(r, g) for r, g in zip(scope.record_ids, scope.golden_ids, strict=True)
+        ],
+    )
+    done = match_and_apply(session, entity, scope, settings, model, "engine", MEMO).reconciled
     if entity == EntityType.CUSTOMER:
         moved = [
             rid
@@ -100,23 +106,6 @@ def _resolve_records(
         ]
         follow_parents(session, moved)
     return dict(zip(scope.record_ids, done.golden_of_row, strict=True))
-
-
-def _partners(
-    records: RecordFrame, others: RecordFrame, settings: MatchSettings, model: FittedModel
-) -> set[int]:
-    """Neighbours that score at least `review` with a touched record: the only golden records
-    whose clustering an arrival can change (the rest of the neighbourhood stays as it is)."""
-    if not others.record_ids:
-        return set()
-    frame = pd.concat([records.frame, others.frame], ignore_index=True)
-    ids = records.record_ids + others.record_ids
-    probes = range(len(records.record_ids))
-    workers = workers_for(len(ids))
-    probed = probe_pairs(frame, probes, settings, model, workers=workers, memo=_MEMO)
-    worth = probed.probability >= settings.thresholds.lower
-    rows = np.concatenate([probed.left[worth], probed.right[worth]])
-    return {ids[row] for row in rows.tolist()}
 
 
 def _constrained_partners(session: Session, record_ids: set[int]) -> set[int]:
@@ -135,15 +124,35 @@ def _constrained_partners(session: Session, record_ids: set[int]) -> set[int]:
     return found
 
 
-def _golden_mates(session: Session, record_ids: set[int]) -> set[int]:
-    ids = sorted(record_ids)
-    goldens: set[str] = set()
-    for part in chunks(ids):
-        of_records = select(SourceRecord.golden_id).where(col(SourceRecord.id).in_(part))
-        goldens.update(g for g in session.exec(of_records) if g)
+def _neighbourhood(
+    session: Session,
+    entity: EntityType,
+    records: RecordFrame,
+    keys: Sequence[tuple[str, str]],
+    settings: MatchSettings,
+    model: FittedModel,
+) -> tuple[RecordFrame, set[int]]:
+    """The rows of the records sharing a usable key with the arrivals, and their partners."""
+    near = neighbours(session, entity, keys, settings) - set(records.record_ids)
+    others = load_frame(session, entity, near, read_columns(settings))
+    return others, partners(records, others, settings, model)
+
+
+def _goldens_of(session: Session, record_ids: set[int]) -> dict[int, str | None]:
+    """Each record's golden id as it stands."""
+    found: dict[int, str | None] = {}
+    for part in chunks(sorted(record_ids)):
+        query = sa_select(col(SourceRecord.id), col(SourceRecord.golden_id)).where(
+            col(SourceRecord.id).in_(part)
+        )
+        found.update((rid, golden) for rid, golden in session.execute(query).all())
+    return found
+
+
+def _mates(session: Session, goldens: set[str | None]) -> set[int]:
+    """The active members of these golden records."""
     mates: set[int] = set()
-    golden_list = sorted(goldens)
-    for chunk in chunks(golden_list):
+    for chunk in chunks(sorted(g for g in goldens if g)):
         of_goldens = select(SourceRecord.id).where(
             col(SourceRecord.golden_id).in_(chunk),
             col(SourceRecord.status) == RecordStatus.ACTIVE.value,

@@ -180,3 +180,61 @@ _LATERAL_MEMBERS = text(
     "CROSS JOIN LATERAL (SELECT b.source_record_id FROM blocking_key AS b "
     "WHERE b.entity_type = :entity AND b.rule = :rule AND b.key = k.key LIMIT :over) AS m"
 )
+
+
+Key = tuple[str, str]  # (rule, key)
+
+
+def blocks(
+    session: Session, entity: EntityType, keys: Sequence[Key], settings: MatchSettings
+) -> tuple[dict[Key, list[int]], dict[Key, int]]:
+    """The members of each key's block within its rule's cap, and the size of each beyond it.
+
+    What `neighbours` reads, kept per key: a later change to a block is then applied to the
+    block alone (see `mdm.resolution.ahead`). A key with no record is in neither."""
+    caps = {rule_name(r): r.max_block_size for r in settings.blocking}
+    by_rule: dict[str, dict[str, None]] = defaultdict(dict)
+    for rule, key in keys:
+        by_rule[rule][key] = None
+    connection = flushed_connection(session)
+    members: dict[Key, list[int]] = {}
+    over: dict[Key, int] = {}
+    for rule, values in sorted(by_rule.items()):
+        cap = caps.get(rule, 100)
+        for chunk in chunks(list(values)):
+            bound = {"entity": entity.value, "rule": rule, "keys": chunk}
+            sizes = dict(connection.execute(_SIZES, bound).all())
+            within = [k for k, size in sizes.items() if size <= cap]
+            over.update(((rule, k), size) for k, size in sizes.items() if size > cap)
+            if within:
+                rows = connection.execute(_MEMBERS, {**bound, "keys": within}).all()
+                for key, record in rows:
+                    members.setdefault((rule, key), []).append(record)
+    return members, over
+
+
+def holders(session: Session, record_ids: Sequence[int]) -> dict[Key, set[int]]:
+    """The records among these holding each key, by (rule, key)."""
+    connection = flushed_connection(session)
+    found: dict[Key, set[int]] = defaultdict(set)
+    for chunk in chunks(sorted(record_ids)):
+        rows = connection.execute(_HELD, {"ids": chunk}).all()
+        for rule, key, record in rows:
+            found[(rule, key)].add(record)
+    return found
+
+
+_IN_KEYS = col(BlockingKey.key).in_(bindparam("keys", expanding=True))
+_SIZES = (
+    sa_select(col(BlockingKey.key), func.count())
+    .where(*_SCOPE, _IN_KEYS)
+    .group_by(col(BlockingKey.key))
+)
+_MEMBERS = sa_select(col(BlockingKey.key), col(BlockingKey.source_record_id)).where(
+    *_SCOPE, _IN_KEYS
+)
+# By record alone (a record is of one type): with the type too, SQLite without statistics
+# walks the primary key's whole (type) prefix instead of seeking each record's keys.
+_HELD = sa_select(
+    col(BlockingKey.rule), col(BlockingKey.key), col(BlockingKey.source_record_id)
+).where(col(BlockingKey.source_record_id).in_(bindparam("ids", expanding=True)))
