@@ -37,7 +37,6 @@ from mdm.resolution.frames import (
     cells_by_key,
     frame_of_rows,
     load_frame,
-    pick,
     read_columns,
 )
 from mdm.resolution.keys import Key, blocks, holders, neighbours, record_keys, rule_name
@@ -99,37 +98,46 @@ def look_ahead(session: Session, entity: EntityType, rows: Sequence[ValidRow]) -
     )
 
 
+def applies(ahead: Ahead, records: RecordFrame, version: int) -> bool:
+    """Whether the look ahead holds for the arrivals as written (`records`): the same model is
+    in force, and every arrival was written with the cells it matched."""
+    if version != ahead.version:
+        return False
+    return all(ahead.arrivals.get(key) == cells for key, cells in cells_by_key(records).items())
+
+
+def arrival_keys(ahead: Ahead, records: RecordFrame) -> list[tuple[str, str, int]]:
+    """(rule, key, record id) of the arrivals, as `record_keys` gives them (see `applies`)."""
+    return [
+        (rule, key, rid)
+        for rid, at in zip(records.record_ids, cells_by_key(records), strict=True)
+        for rule, key in ahead.arrival_keys.get(at, ())
+    ]
+
+
 def catch_up(
     session: Session,
     entity: EntityType,
     ahead: Ahead,
     records: RecordFrame,
     keys: Sequence[Key],
-    matcher: tuple[MatchSettings, FittedModel, int],
-) -> tuple[RecordFrame, set[int]] | None:
-    """The neighbours' rows and the partners of the arrivals as written (`records`, whose
-    blocking keys are `keys`), as of now; None when the look ahead no longer applies: another
-    model is in force, or the arrivals are not what it saw."""
-    settings, model, version = matcher
-    if version != ahead.version or not _as_seen(records, ahead):
-        return None
+    matcher: tuple[MatchSettings, FittedModel],
+) -> tuple[list[RecordFrame], set[int], set[int]]:
+    """The neighbourhood of the arrivals as written (`records`, whose blocking keys are
+    `keys`), as of now, where the look ahead `applies`: frames holding the neighbours' rows
+    (a record in several is current in the last), the neighbours' ids, and the partners."""
+    settings, model = matcher
     touched = set(records.record_ids)
     changed = _changed_since(session, ahead.newest_version) | touched
     held = holders(session, sorted(changed - touched))
-    for rid, key in zip(records.record_ids, cells_by_key(records), strict=True):
-        for block in ahead.arrival_keys.get(key, ()):
-            held.setdefault(block, set()).add(rid)
+    for rule, key, rid in arrival_keys(ahead, records):
+        held.setdefault((rule, key), set()).add(rid)
     near = _near(session, entity, ahead, keys, changed, held, settings) - touched
     kept = near & set(ahead.others.record_ids) - changed
     fresh = near - kept
     loaded = load_frame(session, entity, fresh, read_columns(settings))
     found = set(ahead.partners & kept) | partners(records, loaded, settings, model)
-    return pick([ahead.others, loaded], near), found
-
-
-def _as_seen(records: RecordFrame, ahead: Ahead) -> bool:
-    """Whether every arrival was written with the cells the look ahead matched."""
-    return all(ahead.arrivals.get(key) == cells for key, cells in cells_by_key(records).items())
+    return [ahead.others, loaded], near, found
 
 
 def _near(

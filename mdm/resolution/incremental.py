@@ -14,19 +14,19 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import exists, or_, text
+from sqlalchemy import bindparam, exists, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from matching.config import MatchSettings
 from matching.scoring import FittedModel
-from mdm.db import chunks
+from mdm.db import chunks, flushed_connection
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
 from mdm.planner import index_lookups
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
-from mdm.resolution.ahead import Ahead, catch_up
+from mdm.resolution.ahead import Ahead, applies, arrival_keys, catch_up
 from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import RecordFrame, load_frame, pick, read_columns
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
@@ -74,20 +74,25 @@ def _resolve_records(
     # only what matching reads: nothing else of these records is looked at here
     columns = read_columns(settings)
     records = load_frame(session, entity, touched, columns)
-    keys = store_keys(session, entity, records, settings, MEMO)
+    if ahead is not None and not applies(ahead, records, version):
+        ahead = None  # another model, or arrivals written otherwise: read it all afresh
+    known = arrival_keys(ahead, records) if ahead else None
+    keys = store_keys(session, entity, records, settings, MEMO, known=known)
     if not match or model is None or not records.record_ids:
         return {}
     _lock(session, entity, keys)
     touched_ids = set(records.record_ids)
-    matcher = (settings, model, version)
-    caught = catch_up(session, entity, ahead, records, keys, matcher) if ahead else None
-    others, found = caught or _neighbourhood(session, entity, records, keys, settings, model)
+    if ahead is not None:
+        others, near, found = catch_up(session, entity, ahead, records, keys, (settings, model))
+    else:
+        others, near, found = _neighbourhood(session, entity, records, keys, settings, model)
     scope_ids = touched_ids | found | _constrained_partners(session, touched_ids)
     golden_of = _goldens_of(session, scope_ids)
     scope_ids |= _mates(session, set(golden_of.values()))
-    # the arrivals and their neighbours are loaded already: only the rest is read again
-    missing = scope_ids - touched_ids - set(others.record_ids)
-    scope = pick([records, others, load_frame(session, entity, missing, columns)], scope_ids)
+    # the arrivals and their neighbours are loaded already: only the rest is read again (the
+    # arrivals last: a neighbour read ahead may be an older version of one of them)
+    missing = scope_ids - touched_ids - near
+    scope = pick([*others, load_frame(session, entity, missing, columns), records], scope_ids)
     # golden ids as they stand now (neighbours read ahead were read on an older snapshot)
     scope = replace(
         scope,
@@ -131,34 +136,43 @@ def _neighbourhood(
     keys: Sequence[tuple[str, str]],
     settings: MatchSettings,
     model: FittedModel,
-) -> tuple[RecordFrame, set[int]]:
-    """The rows of the records sharing a usable key with the arrivals, and their partners."""
+) -> tuple[list[RecordFrame], set[int], set[int]]:
+    """The rows and ids of the records sharing a usable key with the arrivals, and their
+    partners (as `catch_up` gives them)."""
     near = neighbours(session, entity, keys, settings) - set(records.record_ids)
     others = load_frame(session, entity, near, read_columns(settings))
-    return others, partners(records, others, settings, model)
+    return [others], near, partners(records, others, settings, model)
 
 
 def _goldens_of(session: Session, record_ids: set[int]) -> dict[int, str | None]:
     """Each record's golden id as it stands."""
+    connection = flushed_connection(session)
     found: dict[int, str | None] = {}
-    for part in chunks(sorted(record_ids)):
-        query = sa_select(col(SourceRecord.id), col(SourceRecord.golden_id)).where(
-            col(SourceRecord.id).in_(part)
-        )
-        found.update((rid, golden) for rid, golden in session.execute(query).all())
+    for chunk in chunks(sorted(record_ids)):
+        rows = connection.execute(_GOLDENS, {"ids": chunk}).all()
+        found.update((rid, golden) for rid, golden in rows if rid is not None)
     return found
 
 
 def _mates(session: Session, goldens: set[str | None]) -> set[int]:
     """The active members of these golden records."""
+    connection = flushed_connection(session)
     mates: set[int] = set()
     for chunk in chunks(sorted(g for g in goldens if g)):
-        of_goldens = select(SourceRecord.id).where(
-            col(SourceRecord.golden_id).in_(chunk),
-            col(SourceRecord.status) == RecordStatus.ACTIVE.value,
-        )
-        mates.update(i for i in session.exec(of_goldens) if i is not None)
+        rows = connection.execute(_MATES, {"ids": chunk}).scalars().all()
+        mates.update(rid for rid in rows if rid is not None)
     return mates
+
+
+# Built once, the ids bound per chunk: building a statement costs more than running it.
+_RECORD = col(SourceRecord.id)
+_GOLDENS = sa_select(_RECORD, col(SourceRecord.golden_id)).where(
+    _RECORD.in_(bindparam("ids", expanding=True))
+)
+_MATES = sa_select(_RECORD).where(
+    col(SourceRecord.golden_id).in_(bindparam("ids", expanding=True)),
+    col(SourceRecord.status) == RecordStatus.ACTIVE.value,
+)
 
 
 def _lock(session: Session, entity: EntityType, keys: Sequence[tuple[str, str]]) -> None:

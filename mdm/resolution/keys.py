@@ -84,15 +84,18 @@ def store_keys(
     records: RecordFrame,
     settings: MatchSettings,
     memo: Memo | None = None,
+    known: list[tuple[str, str, int]] | None = None,
 ) -> list[tuple[str, str]]:
     """Replace the stored keys of these records; return the distinct (rule, key) pairs.
 
-    `memo` as in `record_keys`.
+    `memo` as in `record_keys`; `known`: what `record_keys` gives these records, worked out
+    already.
     """
     drop_keys(session, records.record_ids)
     # in the order of the (type, rule, key, record) primary key: its pages then fill one after
     # the other instead of at random (the new records' ids come last in the record key anyway)
-    rows = sorted(set(record_keys(records, settings, memo)))
+    found = record_keys(records, settings, memo) if known is None else known
+    rows = sorted(set(found))
     insert_rows(
         session,
         BlockingKey,
