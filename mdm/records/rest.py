@@ -26,7 +26,7 @@ from mdm.records.schemas import (
     RecordResultOut,
     ResubmitIn,
 )
-from mdm.records.service import ingest
+from mdm.records.service import ingest, prepare
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 # The id column is a 32-bit integer: a larger number is a 422, not a database overflow.
@@ -41,6 +41,7 @@ Steward = Depends(requires(Scope.STEWARD))
 async def bulk_upsert(
     entity: str,
     request: Request,
+    reading: SessionDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     system: Annotated[str | None, Query(description="Native payloads of this system")] = None,
@@ -49,7 +50,11 @@ async def bulk_upsert(
     """Upsert up to 10,000 records; one result per record, good ones committed."""
     kind = EntityType.parse(entity)
     inputs = parse_body(await read_limited(request, settings.max_request_bytes), kind, system)
-    return IngestOut.of(ingest(session, kind, inputs, snapshot=snapshot))
+    # Checked and matched as far as a read snapshot allows before the write lock is taken
+    # (the write session takes it at its first statement): other API processes write meanwhile.
+    prepared = prepare(reading, kind, inputs)
+    reading.rollback()  # the snapshot is let go of before the write
+    return IngestOut.of(ingest(session, kind, inputs, snapshot=snapshot, prepared=prepared))
 
 
 class VersionOut(BaseModel):

@@ -11,9 +11,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+import mdm.records.rest as records_rest
+import mdm.records.service as service
 import mdm.resolution.ahead as ahead
 import mdm.resolution.incremental as incremental
 from mdm import migrate
@@ -256,3 +259,23 @@ def test_a_prepared_batch_quarantines_its_bad_rows_and_writes_the_rest(engine: E
     assert report.totals["quarantined"] == 1
     assert report.totals["created"] == len(LATE)
     assert [r.result for r in report.results][-1] == "quarantined"
+
+
+def test_the_api_prepares_a_batch_before_it_writes(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ingest(engine, BASE)
+    made: list[Prepared] = []
+
+    def prepared(*args: Any) -> Prepared:
+        made.append(service.prepare(*args))
+        return made[-1]
+
+    monkeypatch.setattr(records_rest, "prepare", prepared)
+    response = client.post("/api/v1/customers/records", json=LATE)
+
+    assert response.status_code == 200, response.text
+    assert [r["result"] for r in response.json()["results"]] == ["created"] * len(LATE)
+    (made_one,) = made
+    assert (made_one.ahead is not None) == (engine.dialect.name == "sqlite")
+    assert {"crm:c3", "erp:e3"} <= next(g for g in _partition(engine) if "erp:e3" in g)
