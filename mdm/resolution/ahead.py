@@ -106,7 +106,7 @@ def applies(ahead: Ahead, records: RecordFrame, version: int) -> bool:
     return all(ahead.arrivals.get(key) == cells for key, cells in cells_by_key(records).items())
 
 
-def arrival_keys(ahead: Ahead, records: RecordFrame) -> list[tuple[str, str, int]]:
+def keyed_arrivals(ahead: Ahead, records: RecordFrame) -> list[tuple[str, str, int]]:
     """(rule, key, record id) of the arrivals, as `record_keys` gives them (see `applies`)."""
     return [
         (rule, key, rid)
@@ -130,7 +130,7 @@ def catch_up(
     touched = set(records.record_ids)
     changed = _changed_since(session, ahead.newest_version) | touched
     held = holders(session, sorted(changed - touched))
-    for rule, key, rid in arrival_keys(ahead, records):
+    for rule, key, rid in keyed_arrivals(ahead, records):
         held.setdefault((rule, key), set()).add(rid)
     near = _near(session, entity, ahead, keys, changed, held, settings) - touched
     kept = near & set(ahead.others.record_ids) - changed

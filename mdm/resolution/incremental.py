@@ -26,7 +26,7 @@ from mdm.golden.lineage_models import MatchConstraint
 from mdm.planner import index_lookups
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
-from mdm.resolution.ahead import Ahead, applies, arrival_keys, catch_up
+from mdm.resolution.ahead import Ahead, applies, catch_up, keyed_arrivals
 from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import RecordFrame, load_frame, pick, read_columns
 from mdm.resolution.keys import drop_keys, neighbours, store_keys
@@ -76,7 +76,7 @@ def _resolve_records(
     records = load_frame(session, entity, touched, columns)
     if ahead is not None and not applies(ahead, records, version):
         ahead = None  # another model, or arrivals written otherwise: read it all afresh
-    known = arrival_keys(ahead, records) if ahead else None
+    known = keyed_arrivals(ahead, records) if ahead else None
     keys = store_keys(session, entity, records, settings, MEMO, known=known)
     if not match or model is None or not records.record_ids:
         return {}
