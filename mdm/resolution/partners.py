@@ -28,9 +28,15 @@ def partners(
         return set()
     frame = pd.concat([records.frame, others.frame], ignore_index=True)
     ids = records.record_ids + others.record_ids
-    probes = range(len(records.record_ids))
+    first = len(records.record_ids)
+    # Probes from the smaller side: the pairs between the two sides are the same either way
+    # (so are their scores: one frame), and a probe's pairs within its own side are fewer.
+    fewer = first <= len(others.record_ids)
+    probes = range(first) if fewer else range(first, len(ids))
     workers = workers_for(len(ids))
     probed = probe_pairs(frame, probes, settings, model, workers=workers, memo=MEMO)
     worth = probed.probability >= settings.thresholds.lower
+    if not fewer:  # only pairs with a touched record count
+        worth &= (probed.left < first) != (probed.right < first)
     rows = np.concatenate([probed.left[worth], probed.right[worth]])
     return {ids[row] for row in rows.tolist()}
