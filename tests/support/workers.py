@@ -6,7 +6,7 @@ from typing import Any
 
 from mdm.db import create_db_engine, session_scope
 from mdm.entities import EntityType
-from mdm.records.service import RecordInput, ingest
+from mdm.records.service import RecordInput, ingest, prepare
 from mdm.settings import Settings
 
 
@@ -29,5 +29,22 @@ def ingest_rows_after_barrier(url: str, rows: list[dict[str, str]], barrier: Any
         barrier.wait(timeout=60)
         with session_scope(engine, write=True) as session:
             ingest(session, EntityType.CUSTOMER, [RecordInput(r) for r in rows])
+    finally:
+        engine.dispose()
+
+
+def prepare_then_ingest_after_barrier(url: str, rows: list[dict[str, str]], barrier: Any) -> None:
+    """Prepare `rows` as customers (before any worker writes), wait until every worker has,
+    then write them as prepared; exits 3 if SQLite prepared nothing ahead."""
+    engine = create_db_engine(Settings(database_url=url, _env_file=None))
+    try:
+        inputs = [RecordInput(r) for r in rows]
+        with session_scope(engine) as reading:
+            prepared = prepare(reading, EntityType.CUSTOMER, inputs)
+        barrier.wait(timeout=60)
+        with session_scope(engine, write=True) as session:
+            ingest(session, EntityType.CUSTOMER, inputs, prepared=prepared)
+        if engine.dialect.name == "sqlite" and prepared.ahead is None:
+            raise SystemExit(3)
     finally:
         engine.dispose()
