@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mdm.db import create_db_engine, session_scope
 from mdm.entities import EntityType
 from mdm.records.service import RecordInput, ingest, prepare
 from mdm.settings import Settings
+
+# Spawned, not forked: a child starts clean, as another process of the hub would. Barriers
+# and queues handed to the children come from this context too.
+SPAWN = multiprocessing.get_context("spawn")
+
+
+def run_spawned(
+    target: Callable[..., None], calls: Sequence[tuple[Any, ...]], timeout: float = 180
+) -> list[int | None]:
+    """Run `target(*args)` for each `args` in a process of its own, at once; the exit codes."""
+    processes = [SPAWN.Process(target=target, args=args) for args in calls]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=timeout)
+    return [process.exitcode for process in processes]
 
 
 def ingest_after_barrier(url: str, row: dict[str, str], barrier: Any, results: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections import Counter
 from queue import Queue
@@ -13,7 +12,7 @@ from sqlmodel import Session
 from mdm.golden.models import GoldenRecord
 from mdm.records.models import SourceRecord, SourceRecordVersion
 from mdm.settings import Settings
-from tests.support.workers import ingest_after_barrier
+from tests.support.workers import SPAWN, ingest_after_barrier, run_spawned
 
 ROW = {"source_system": "crm", "source_id": "001RACE", "name": "Race Condition GmbH"}
 
@@ -49,20 +48,9 @@ def test_eight_threads_upserting_one_record_make_one_record(
 def test_four_processes_upserting_one_record_make_one_record(
     engine: Engine, settings: Settings
 ) -> None:
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(4)
-    results = context.Queue()
-    processes = [
-        context.Process(
-            target=ingest_after_barrier, args=(settings.database_url, ROW, barrier, results)
-        )
-        for _ in range(4)
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
-    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
-    outcomes = Counter(results.get(timeout=5) for _ in processes)
+    barrier, results = SPAWN.Barrier(4), SPAWN.Queue()
+    calls = [(settings.database_url, ROW, barrier, results)] * 4
+    assert run_spawned(ingest_after_barrier, calls, timeout=120) == [0, 0, 0, 0]
+    outcomes = Counter(results.get(timeout=5) for _ in calls)
     assert outcomes == Counter({"created": 1, "unchanged": 3})
     assert _counts(engine) == (1, 1, 1)

@@ -6,7 +6,6 @@ The oracle is the neighbourhood a batch reads under the write lock without a loo
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import replace
 from typing import Any
 
@@ -29,7 +28,7 @@ from mdm.resolution.batch import resolve_all
 from mdm.resolution.frames import RecordFrame, pick
 from mdm.settings import Settings
 from tests.support.lookups import golden_of
-from tests.support.workers import prepare_then_ingest_after_barrier
+from tests.support.workers import SPAWN, prepare_then_ingest_after_barrier, run_spawned
 
 C = EntityType.CUSTOMER
 Row = dict[str, Any]
@@ -291,20 +290,10 @@ def test_four_processes_writing_one_customer_prepared_alike_leave_one_golden_rec
     # every process reads ahead before any writes: each but the first must find the others'
     # copies when it catches up under the lock (on PostgreSQL: under its advisory locks)
     _ingest(engine, BASE)
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(4)
+    barrier = SPAWN.Barrier(4)
     copy = {**_firm(77, phone="+44 113 496 0077"), "source_id": "x77"}  # not in the hub yet
-    processes = [
-        context.Process(
-            target=prepare_then_ingest_after_barrier,
-            args=(settings.database_url, [{**copy, "source_system": f"proc{i}"}], barrier),
-        )
-        for i in range(4)
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=180)
+    rows = [[{**copy, "source_system": f"proc{i}"}] for i in range(4)]
+    calls = [(settings.database_url, mine, barrier) for mine in rows]
 
-    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+    assert run_spawned(prepare_then_ingest_after_barrier, calls) == [0, 0, 0, 0]
     assert len({golden_of(engine, f"proc{i}", "x77") for i in range(4)}) == 1

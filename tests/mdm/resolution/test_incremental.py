@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from typing import Any
 
@@ -20,7 +19,7 @@ from mdm.settings import Settings
 from tests.mdm.resolution.test_batch import ROWS
 from tests.support.databases import empty_tables
 from tests.support.lookups import golden_of
-from tests.support.workers import ingest_rows_after_barrier
+from tests.support.workers import SPAWN, ingest_rows_after_barrier, run_spawned
 
 C = EntityType.CUSTOMER
 LATE = [  # arrivals after the model was fitted
@@ -164,20 +163,10 @@ def test_four_processes_ingesting_one_customer_leave_one_golden_record(
     engine: Engine, settings: Settings
 ) -> None:
     _fitted(engine)
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(4)
-    processes = [
-        context.Process(
-            target=ingest_rows_after_barrier,
-            args=(settings.database_url, [{**LATE[2], "source_system": f"proc{i}"}], barrier),
-        )
-        for i in range(4)
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=180)
-    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+    barrier = SPAWN.Barrier(4)
+    rows = [[{**LATE[2], "source_system": f"proc{i}"}] for i in range(4)]
+    calls = [(settings.database_url, mine, barrier) for mine in rows]
+    assert run_spawned(ingest_rows_after_barrier, calls) == [0, 0, 0, 0]
     assert len({golden_of(engine, f"proc{i}", "79") for i in range(4)}) == 1
 
 
