@@ -53,9 +53,14 @@ def get_trace(correlation_id: TraceKey, session: SessionDep, principal: Principa
 
 
 def _date_time_text(value: object) -> object:
-    # Pydantic reads a bare number as Unix seconds; the documented contract is an ISO 8601
-    # date-time, so a number is refused (422) rather than taken as a time in 1970.
-    if isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit():
+    # Pydantic reads a number as Unix seconds; the documented contract is an ISO 8601
+    # date-time, so any number ("1700000000", "-1.5", "6.1e-05") is refused (422) rather than
+    # taken as a time in 1970.
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
         raise ValueError("since is an ISO 8601 date-time with its offset, e.g. 2026-01-01T00:00Z")
     return value
 

@@ -137,10 +137,11 @@ def test_rest_reconciliation_masks_amounts_without_finance(
     assert shown["technical"]["dead_letters"] == {"q2p.psa_project": 1}
 
 
-def test_rest_reconciliation_refuses_a_window_start_without_offset(
-    client: TestClient, engine: Engine
+@pytest.mark.parametrize("since", ["2026-01-01T00:00:00", "1700000000", "-1.5", "6.1e-05", " 2e3"])
+def test_rest_reconciliation_refuses_a_window_start_without_offset_or_as_a_number(
+    client: TestClient, engine: Engine, since: str
 ) -> None:
-    response = client.get("/api/v1/reconciliation", params={"since": "2026-01-01T00:00:00"})
+    response = client.get("/api/v1/reconciliation", params={"since": since})
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_input"
 
