@@ -38,16 +38,13 @@ def attach(engine: Engine, database_path: str, busy_ms: int) -> None:
             if descriptor is not None:
                 connection.info[_HELD] = descriptor
 
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        _release(record.info)
-
-    def _on_close(_dbapi_connection: Any, record: Any) -> None:
+    def _on_done(_dbapi_connection: Any, record: Any) -> None:
         _release(record.info)
 
     # inserted first: the lock is taken before the listener that sends BEGIN IMMEDIATE
     event.listen(engine, "begin", _on_begin, insert=True)
-    event.listen(engine, "checkin", _on_checkin)
-    event.listen(engine, "close", _on_close)
+    for done in ("checkin", "close"):  # back in the pool after COMMIT/ROLLBACK, or closed
+        event.listen(engine, done, _on_done)
 
 
 def _take(path: str, timeout: float) -> int | None:

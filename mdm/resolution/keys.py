@@ -127,9 +127,7 @@ def neighbours(
 ) -> set[int]:
     """Records sharing one of `keys`, ignoring keys too common to identify anything."""
     caps = {rule_name(r): r.max_block_size for r in settings.blocking}
-    by_rule: dict[str, dict[str, None]] = defaultdict(dict)
-    for rule, key in keys:  # each key once: a block is sized by its members, not by asking
-        by_rule[rule][key] = None
+    by_rule = _by_rule(keys)
     # plain rows through the connection: the ORM's row handling costs more than the reading
     connection = flushed_connection(session)
     members = _in_lateral if connection.dialect.name == "postgresql" else _in_one_step
@@ -140,6 +138,14 @@ def neighbours(
             bound = {"entity": entity.value, "rule": rule, "keys": chunk}
             found.update(members(connection, bound, cap))
     return found
+
+
+def _by_rule(keys: Sequence[tuple[str, str]]) -> dict[str, dict[str, None]]:
+    """The keys of each rule, each once: a block is sized by its members, not by asking."""
+    by_rule: dict[str, dict[str, None]] = defaultdict(dict)
+    for rule, key in keys:
+        by_rule[rule][key] = None
+    return by_rule
 
 
 def _in_one_step(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
@@ -196,9 +202,7 @@ def blocks(
     What `neighbours` reads, kept per key: a later change to a block is then applied to the
     block alone (see `mdm.resolution.ahead`). A key with no record is in neither."""
     caps = {rule_name(r): r.max_block_size for r in settings.blocking}
-    by_rule: dict[str, dict[str, None]] = defaultdict(dict)
-    for rule, key in keys:
-        by_rule[rule][key] = None
+    by_rule = _by_rule(keys)
     connection = flushed_connection(session)
     members: dict[Key, list[int]] = {}
     over: dict[Key, int] = {}
