@@ -174,24 +174,35 @@ def cluster(
     for a, b in cannot:
         if comp_of[a] == comp_of[b]:
             cannot_of[int(comp_of[a])].append((a, b))
-    edges_of: dict[int, list[int]] = defaultdict(list)
-    for k in np.flatnonzero(comp_of[left] == comp_of[right]).tolist():
-        edges_of[int(comp_of[left[k]])].append(k)
+    # Each edge inside a component as plain Python values, read once: the loops below visit
+    # them one by one, and a numpy scalar costs several times a list item to read.
+    inside = np.flatnonzero(comp_of[left] == comp_of[right])
+    edges_of: dict[int, list[tuple[int, int, float, float, bool]]] = defaultdict(list)
+    for edge in zip(
+        comp_of[left[inside]].tolist(),
+        left[inside].tolist(),
+        right[inside].tolist(),
+        prob[inside].tolist(),
+        strength[inside].tolist(),
+        is_link[inside].tolist(),
+        strict=True,
+    ):
+        edges_of[edge[0]].append(edge[1:])
     for root, members in comps.items():
         size = len(members)
-        n_links = sum(1 for k in edges_of[root] if is_link[k])
+        n_links = sum(1 for edge in edges_of[root] if edge[4])
         if not cannot_of[root] and (size <= 2 or n_links == size * (size - 1) // 2):
             labels[members] = root  # a clique of links: nothing to split
             continue
         state = _Linkage(must_uf, members)
-        for k in edges_of[root]:
-            a, b = must_uf.find(int(left[k])), must_uf.find(int(right[k]))
+        for x, y, p, w, linked in edges_of[root]:
+            a, b = must_uf.find(x), must_uf.find(y)
             if a != b:
-                state.mass[a][b] += float(prob[k])
-                state.mass[b][a] += float(prob[k])
-                state.weight[a][b] += float(strength[k])
-                state.weight[b][a] += float(strength[k])
-                if is_link[k]:
+                state.mass[a][b] += p
+                state.mass[b][a] += p
+                state.weight[a][b] += w
+                state.weight[b][a] += w
+                if linked:
                     state.links[a].add(b)
                     state.links[b].add(a)
         for a, b in cannot_of[root]:

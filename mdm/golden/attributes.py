@@ -117,14 +117,22 @@ _OVERRIDES = sa_select(_OVERRIDE.golden_id, _OVERRIDE.name, _OVERRIDE.value).whe
 
 
 def recompute(
-    session: Session, entity: EntityType, golden_ids: Iterable[str]
+    session: Session,
+    entity: EntityType,
+    golden_ids: Iterable[str],
+    *,
+    fresh: frozenset[str] = frozenset(),
 ) -> dict[str, GoldenView]:
-    """Survive every attribute of the given golden ids, store them, and return the views."""
+    """Survive every attribute of the given golden ids, store them, and return the views.
+
+    `fresh`: ids of golden records inserted in this transaction (no override or stored
+    attribute can be theirs yet, so none is looked for)."""
     ids = sorted(set(golden_ids))
     if not ids:
         return {}
     members = load_members(session, entity, ids)
-    overrides = _overrides(session, ids)
+    older = [gid for gid in ids if gid not in fresh]
+    overrides = _overrides(session, older)
     rules, names = default_rules(entity), attribute_names(entity)
     views = {
         gid: GoldenView(
@@ -133,18 +141,18 @@ def recompute(
         )
         for gid in ids
     }
-    _store(session, views)
+    _store(session, views, older)
     return views
 
 
-def _store(session: Session, views: dict[str, GoldenView]) -> None:
+def _store(session: Session, views: dict[str, GoldenView], stored: list[str]) -> None:
     # Delete and insert, not a diff: most touched golden records are new, and the attributes of
     # the others mostly change source (the newest record). Reading them back to update only
-    # what differs cost as much on SQLite as writing them all again.
-    ids = list(views)
-    for chunk in chunks(ids):
+    # what differs cost as much on SQLite as writing them all again. Only `stored` ids can
+    # have rows to delete.
+    for chunk in chunks(stored):
         session.connection().execute(_DELETE, {"ids": chunk})
-    _forget_loaded(session, set(ids))
+    _forget_loaded(session, set(stored))
     rows = [
         {
             "golden_id": gid,

@@ -96,14 +96,22 @@ def own_goldens_for(
 
 
 def publish(
-    session: Session, entity: EntityType, changes: Iterable[Change], actor: str = "engine"
+    session: Session,
+    entity: EntityType,
+    changes: Iterable[Change],
+    actor: str = "engine",
+    *,
+    fresh: frozenset[str] = frozenset(),
 ) -> dict[str, GoldenView]:
-    """Recompute survivorship of every touched golden id and record one event for each change."""
+    """Recompute survivorship of every touched golden id and record one event for each change.
+
+    `fresh`: golden ids inserted in this transaction, active and without attributes or
+    overrides yet (nothing of them is read back or deleted: half of a batch's golden ids)."""
     changes = list(changes)
-    views = recompute(session, entity, {c.golden_id for c in changes})
+    views = recompute(session, entity, {c.golden_id for c in changes}, fresh=fresh)
     # Columns and one bulk update, not ORM objects: resolve on ingest touches a thousand
     # golden records per batch, and the unit of work would update them one by one.
-    goldens = _golden_rows(session, views)
+    goldens = _golden_rows(session, views, fresh)
     events, now, kind = [], utcnow(), entity.value
     for change in changes:
         golden, view = goldens[change.golden_id], views[change.golden_id]
@@ -135,17 +143,23 @@ class _GoldenRow:
     merged_into_id: str | None
 
 
-def _golden_rows(session: Session, ids: Iterable[str]) -> dict[str, _GoldenRow]:
+def _golden_rows(
+    session: Session, ids: Iterable[str], fresh: frozenset[str]
+) -> dict[str, _GoldenRow]:
     session.flush()  # read through the connection: what the session holds goes first
-    table = GoldenRecord.__table__.c  # type: ignore[attr-defined]
-    query = sql_select(table.id, table.status, table.merged_into_id).where(
-        table.id.in_(bindparam("ids", expanding=True))  # bound per chunk: cheaper than literals
-    )
-    wanted, found = sorted(set(ids)), {}
+    found = {gid: _GoldenRow(gid, _ACTIVE, None) for gid in fresh}
+    wanted = sorted(set(ids) - fresh)
     for chunk in chunks(wanted):
-        for gid, status, into in session.connection().execute(query, {"ids": chunk}).all():
+        for gid, status, into in session.connection().execute(_GOLDENS, {"ids": chunk}).all():
             found[gid] = _GoldenRow(gid, status, into)
     return found
+
+
+_TABLE = GoldenRecord.__table__.c  # type: ignore[attr-defined]
+# built once, the ids bound per chunk: cheaper than literals, and than building it per call
+_GOLDENS = sql_select(_TABLE.id, _TABLE.status, _TABLE.merged_into_id).where(
+    _TABLE.id.in_(bindparam("ids", expanding=True))
+)
 
 
 def _stamp(session: Session, goldens: Iterable[_GoldenRow], now: datetime) -> None:

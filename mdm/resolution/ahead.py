@@ -120,18 +120,20 @@ def catch_up(
     entity: EntityType,
     ahead: Ahead,
     records: RecordFrame,
-    keys: Sequence[Key],
+    keyed: Sequence[tuple[str, str, int]],
     matcher: tuple[MatchSettings, FittedModel],
 ) -> tuple[list[RecordFrame], set[int], set[int]]:
     """The neighbourhood of the arrivals as written (`records`, whose blocking keys are
-    `keys`), as of now, where the look ahead `applies`: frames holding the neighbours' rows
-    (a record in several is current in the last), the neighbours' ids, and the partners."""
+    `keyed`, as `keyed_arrivals` gives them), as of now, where the look ahead `applies`:
+    frames holding the neighbours' rows (a record in several is current in the last), the
+    neighbours' ids, and the partners."""
     settings, model = matcher
     touched = set(records.record_ids)
     changed = _changed_since(session, ahead.newest_version) | touched
     held = holders(session, sorted(changed - touched))
-    for rule, key, rid in keyed_arrivals(ahead, records):
+    for rule, key, rid in keyed:
         held.setdefault((rule, key), set()).add(rid)
+    keys = list(dict.fromkeys((rule, key) for rule, key, _rid in keyed))
     near = _near(session, entity, ahead, keys, changed, held, settings) - touched
     kept = near & set(ahead.others.record_ids) - changed
     fresh = near - kept

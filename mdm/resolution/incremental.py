@@ -76,14 +76,14 @@ def _resolve_records(
     records = load_frame(session, entity, touched, columns)
     if ahead is not None and not applies(ahead, records, version):
         ahead = None  # another model, or arrivals written otherwise: read it all afresh
-    known = keyed_arrivals(ahead, records) if ahead else None
+    known = keyed_arrivals(ahead, records) if ahead is not None else None
     keys = store_keys(session, entity, records, settings, MEMO, known=known)
     if not match or model is None or not records.record_ids:
         return {}
     _lock(session, entity, keys)
     touched_ids = set(records.record_ids)
-    if ahead is not None:
-        others, near, found = catch_up(session, entity, ahead, records, keys, (settings, model))
+    if ahead is not None and known is not None:
+        others, near, found = catch_up(session, entity, ahead, records, known, (settings, model))
     else:
         others, near, found = _neighbourhood(session, entity, records, keys, settings, model)
     scope_ids = touched_ids | found | _constrained_partners(session, touched_ids)
@@ -115,16 +115,12 @@ def _resolve_records(
 
 def _constrained_partners(session: Session, record_ids: set[int]) -> set[int]:
     """Records a steward tied to (or kept apart from) these: their decisions must be re-applied."""
-    ids = sorted(record_ids)
+    connection = flushed_connection(session)
     found: set[int] = set()
-    for chunk in chunks(ids):
-        query = select(MatchConstraint.record_a_id, MatchConstraint.record_b_id).where(
-            or_(
-                col(MatchConstraint.record_a_id).in_(chunk),
-                col(MatchConstraint.record_b_id).in_(chunk),
-            )
-        )
-        for a, b in session.exec(query):
+    if not connection.execute(_ANY_CONSTRAINT).scalar():
+        return found  # most hubs, most of the time: no steward decision to look up per record
+    for chunk in chunks(sorted(record_ids)):
+        for a, b in connection.execute(_CONSTRAINED, {"ids": chunk}).all():
             found.update((a, b))
     return found
 
@@ -168,6 +164,13 @@ def _mates(session: Session, goldens: set[str | None]) -> set[int]:
 _RECORD = col(SourceRecord.id)
 _GOLDENS = sa_select(_RECORD, col(SourceRecord.golden_id)).where(
     _RECORD.in_(bindparam("ids", expanding=True))
+)
+_ANY_CONSTRAINT = sa_select(exists().select_from(MatchConstraint))
+_CONSTRAINED = sa_select(col(MatchConstraint.record_a_id), col(MatchConstraint.record_b_id)).where(
+    or_(
+        col(MatchConstraint.record_a_id).in_(bindparam("ids", expanding=True)),
+        col(MatchConstraint.record_b_id).in_(bindparam("ids", expanding=True)),
+    )
 )
 _MATES = sa_select(_RECORD).where(
     col(SourceRecord.golden_id).in_(bindparam("ids", expanding=True)),

@@ -52,7 +52,7 @@ def reconcile(
             out.golden_of_row[r] = chosen
     _write(session, entity, records, out)
     _redirect_losers(session, records, out, claimed)
-    publish(session, entity, _changes(records, out), actor)
+    publish(session, entity, _changes(records, out), actor, fresh=frozenset(out.created))
     return out
 
 

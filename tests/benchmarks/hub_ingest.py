@@ -1,8 +1,9 @@
 """Ingest throughput with resolve-on-ingest, on the embedded SQLite database.
 
 Run on demand: `.venv/bin/python -m tests.benchmarks.hub_ingest [N] [--fit-first]
-[--workers W]` (default 100,000 synthetic customers with the seeds' corruption model, arriving
-in batches of 1,000, from two ingest processes).
+[--workers W] [--batch B]` (default 100,000 synthetic customers with the seeds' corruption
+model, arriving in batches of 1,000, from two ingest processes; the API takes up to 10,000 a
+request).
 
 The batches are shared out among `--workers` processes, as among an API's workers: each
 prepares its next batch on a read snapshot (`prepare`) while the other writes, then writes it
@@ -45,12 +46,12 @@ from tests.benchmarks.metrics import Scores, cluster_scores
 BATCH = 1000
 
 
-def main(n: int, *, fit_first: bool, workers: int) -> None:
+def main(n: int, *, fit_first: bool, workers: int, batch: int = BATCH) -> None:
     """Print records per second of resolve-on-ingest, peak memory and the clusters' scores."""
     generated = generate_customers(n, 7)
     truth = {(r["source_system"], r["source_id"]): r["entity_id"] for r in generated}
     rows = [{k: v for k, v in r.items() if k != "entity_id" and v} for r in generated]
-    warm = max(BATCH, n // 20) if fit_first else 0
+    warm = max(batch, n // 20) if fit_first else 0
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_db_engine(
             Settings(database_url=f"sqlite:///{tmp}/bench.db", _env_file=None)
@@ -58,7 +59,7 @@ def main(n: int, *, fit_first: bool, workers: int) -> None:
         migrate.upgrade(engine)
         if fit_first:
             began = time.perf_counter()
-            _load(engine, rows[:warm])
+            _load(engine, rows[:warm], batch)
             with session_scope(engine, write=True) as session:
                 resolve_all(session, EntityType.CUSTOMER)
             print(
@@ -68,9 +69,9 @@ def main(n: int, *, fit_first: bool, workers: int) -> None:
         engine.dispose()  # each process opens its own (none is forked open)
         started = time.perf_counter()
         if workers == 1:
-            _load(engine, rows[warm:], say=True)
+            _load(engine, rows[warm:], batch, say=True)
         else:
-            _load_in_processes(f"sqlite:///{tmp}/bench.db", rows[warm:], workers)
+            _load_in_processes(f"sqlite:///{tmp}/bench.db", rows[warm:], workers, batch)
         done = time.perf_counter()
         peak = max(
             resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
@@ -81,7 +82,8 @@ def main(n: int, *, fit_first: bool, workers: int) -> None:
     rest = n - warm
     model = "a model fitted on the first 5%" if fit_first else "the default weights"
     print(
-        f"resolve-on-ingest with {model}, {workers} ingest process(es): {rest} records in "
+        f"resolve-on-ingest with {model}, {workers} ingest process(es), batches of {batch}: "
+        f"{rest} records in "
         f"{done - started:.1f}s = {rest / (done - started):.0f} records/s (target 2000), "
         f"peak RSS {peak:.0f} MB per process"
     )
@@ -91,22 +93,22 @@ def main(n: int, *, fit_first: bool, workers: int) -> None:
     )
 
 
-def _load(engine: Engine, rows: list[dict[str, str]], *, say: bool = False) -> None:
-    for start in range(0, len(rows), BATCH):
+def _load(engine: Engine, rows: list[dict[str, str]], batch: int, *, say: bool = False) -> None:
+    for start in range(0, len(rows), batch):
         began = time.perf_counter()
         with session_scope(engine, write=True) as session:
             ingest(
-                session, EntityType.CUSTOMER, [RecordInput(r) for r in rows[start : start + BATCH]]
+                session, EntityType.CUSTOMER, [RecordInput(r) for r in rows[start : start + batch]]
             )
-        if say and (start // BATCH) % 10 == 0:
+        if say and (start // batch) % 10 == 0:
             print(f"  batch at {start:,}: {time.perf_counter() - began:.2f}s", flush=True)
 
 
-def _load_in_processes(url: str, rows: list[dict[str, str]], workers: int) -> None:
+def _load_in_processes(url: str, rows: list[dict[str, str]], workers: int, batch: int) -> None:
     """Batch i to process i mod `workers`; each prepares its next batch, then writes it."""
     context = multiprocessing.get_context("fork")  # the rows are shared, not pickled
     processes = [
-        context.Process(target=_prepare_and_write, args=(url, rows, k, workers))
+        context.Process(target=_prepare_and_write, args=(url, rows, k, workers, batch))
         for k in range(workers)
     ]
     for process in processes:
@@ -118,16 +120,18 @@ def _load_in_processes(url: str, rows: list[dict[str, str]], workers: int) -> No
         raise SystemExit(f"an ingest process failed (exit codes {failed})")
 
 
-def _prepare_and_write(url: str, rows: list[dict[str, str]], k: int, workers: int) -> None:
+def _prepare_and_write(
+    url: str, rows: list[dict[str, str]], k: int, workers: int, batch: int
+) -> None:
     engine = create_db_engine(Settings(database_url=url, _env_file=None))
-    for start in range(k * BATCH, len(rows), workers * BATCH):
+    for start in range(k * batch, len(rows), workers * batch):
         began = time.perf_counter()
-        inputs = [RecordInput(r) for r in rows[start : start + BATCH]]
+        inputs = [RecordInput(r) for r in rows[start : start + batch]]
         with session_scope(engine) as reading:
             prepared = prepare(reading, EntityType.CUSTOMER, inputs)
         with session_scope(engine, write=True) as session:
             ingest(session, EntityType.CUSTOMER, inputs, prepared=prepared)
-        if (start // BATCH) % 10 < workers and k == 0:
+        if (start // batch) % 10 < workers and k == 0:
             print(f"  batch at {start:,}: {time.perf_counter() - began:.2f}s", flush=True)
     engine.dispose()
 
@@ -155,5 +159,6 @@ if __name__ == "__main__":
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--fit-first", action="store_true", help="fit a model on the first 5%%")
     parser.add_argument("--workers", type=int, default=2, help="ingest processes (default 2)")
+    parser.add_argument("--batch", type=int, default=BATCH, help="records a batch (default 1000)")
     args = parser.parse_args()
-    main(args.n, fit_first=args.fit_first, workers=max(1, args.workers))
+    main(args.n, fit_first=args.fit_first, workers=max(1, args.workers), batch=max(1, args.batch))

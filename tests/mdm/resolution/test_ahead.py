@@ -74,7 +74,8 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> Checked:
 
     def compared(session: Session, entity: EntityType, *args: Any) -> Any:
         caught = real(session, entity, *args)
-        _ahead, records, keys, (settings, model) = args
+        _ahead, records, keyed, (settings, model) = args
+        keys = list(dict.fromkeys((rule, key) for rule, key, _rid in keyed))
         fresh = incremental._neighbourhood(session, entity, records, keys, settings, model)
         (fresh_rows,), near, partners = fresh
         assert caught[1] == near
