@@ -39,7 +39,15 @@ from mdm.resolution.frames import (
     load_frame,
     read_columns,
 )
-from mdm.resolution.keys import Key, blocks, holders, neighbours, record_keys, rule_name
+from mdm.resolution.keys import (
+    Key,
+    block_id,
+    blocks,
+    holders,
+    neighbours,
+    record_keys,
+    rule_name,
+)
 from mdm.resolution.modelstore import active_model
 from mdm.resolution.partners import MEMO, partners
 
@@ -130,10 +138,12 @@ def catch_up(
     settings, model = matcher
     touched = set(records.record_ids)
     changed = _changed_since(session, ahead.newest_version) | touched
-    held = holders(session, sorted(changed - touched))
+    keys = list(dict.fromkeys((rule, key) for rule, key, _rid in keyed))
+    # only the arrivals' blocks are counted again: the changed records' other keys do not matter
+    wanted = {block_id(entity, rule, key): (rule, key) for rule, key in keys}
+    held = holders(session, sorted(changed - touched), wanted)
     for rule, key, rid in keyed:
         held.setdefault((rule, key), set()).add(rid)
-    keys = list(dict.fromkeys((rule, key) for rule, key, _rid in keyed))
     near = _near(session, entity, ahead, keys, changed, held, settings) - touched
     kept = near & set(ahead.others.record_ids) - changed
     fresh = near - kept

@@ -10,7 +10,6 @@ same model, constraints and clustering as `resolve --all`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -29,7 +28,7 @@ from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, Sour
 from mdm.resolution.ahead import Ahead, applies, catch_up, keyed_arrivals
 from mdm.resolution.batch import match_and_apply
 from mdm.resolution.frames import RecordFrame, load_frame, pick, read_columns
-from mdm.resolution.keys import drop_keys, neighbours, store_keys
+from mdm.resolution.keys import block_id, drop_keys, neighbours, store_keys
 from mdm.resolution.modelstore import active_model
 from mdm.resolution.partners import MEMO, partners
 
@@ -186,7 +185,7 @@ def _lock(session: Session, entity: EntityType, keys: Sequence[tuple[str, str]])
     """
     if session.get_bind().dialect.name != "postgresql" or not keys:
         return
-    ids = sorted({_lock_id(entity, rule, key) for rule, key in keys})
+    ids = sorted({block_id(entity, rule, key) for rule, key in keys})
     session.execute(
         text(
             "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:ids AS bigint[])) AS k "
@@ -194,11 +193,6 @@ def _lock(session: Session, entity: EntityType, keys: Sequence[tuple[str, str]])
         ),
         {"ids": ids},
     )
-
-
-def _lock_id(entity: EntityType, rule: str, key: str) -> int:
-    digest = hashlib.blake2b(f"{entity.value}\x1f{rule}\x1f{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 CHILDREN: tuple[tuple[EntityType, type[ContractRecord] | type[ProjectRecord]], ...] = (

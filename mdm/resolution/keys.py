@@ -7,9 +7,10 @@ it identifies nothing (the rule's `max_block_size`).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from sqlalchemy import Connection, bindparam, delete, func, text
 from sqlalchemy import select as sa_select
@@ -25,8 +26,20 @@ from mdm.resolution.models import BlockingKey
 
 
 def rule_name(rule: BlockingRule) -> str:
-    """A stable name for a rule, stored with its keys."""
+    """A stable name for a rule: with the entity type and the key, it names a block."""
     return f"{rule.method}:{rule.field}"
+
+
+@lru_cache(maxsize=1 << 16)  # a batch's keys are worked out ahead, then stored under the lock
+def block_id(entity: EntityType, rule: str, key: str) -> int:
+    """The 64-bit id of a block (a rule's key for an entity type), as the database stores it.
+
+    Two blocks share an id with odds of about one in 2^64 per pair: their records would only
+    be compared, as neighbours, and scored as any pair is. Fixed for good: stored ids depend
+    on it (migration 0019 computes the same).
+    """
+    named = f"{entity.value}\x1f{rule}\x1f{key}".encode()
+    return int.from_bytes(hashlib.blake2b(named, digest_size=8).digest(), "big", signed=True)
 
 
 def _values(value: str, rule: BlockingRule) -> list[str]:
@@ -92,17 +105,13 @@ def store_keys(
     already.
     """
     drop_keys(session, records.record_ids)
-    # in the order of the (type, rule, key, record) primary key: its pages then fill one after
-    # the other instead of at random (the new records' ids come last in the record key anyway)
     found = record_keys(records, settings, memo) if known is None else known
     rows = sorted(set(found))
+    # in the order of the (block, record) primary key: its pages then fill one after the other
+    # instead of at random (the new records' ids come last in the record key anyway)
+    stored = sorted({(block_id(entity, rule, key), rid) for rule, key, rid in rows})
     insert_rows(
-        session,
-        BlockingKey,
-        [
-            {"entity_type": entity.value, "source_record_id": rid, "rule": rule, "key": key}
-            for rule, key, rid in rows
-        ],
+        session, BlockingKey, [{"block": block, "source_record_id": rid} for block, rid in stored]
     )
     return list(dict.fromkeys((rule, key) for rule, key, _rid in rows))  # sorted already
 
@@ -134,9 +143,8 @@ def neighbours(
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
         cap = caps.get(rule, 100)
-        for chunk in chunks(list(values)):
-            bound = {"entity": entity.value, "rule": rule, "keys": chunk}
-            found.update(members(connection, bound, cap))
+        for chunk in chunks([block_id(entity, rule, key) for key in values]):
+            found.update(members(connection, chunk, cap))
     return found
 
 
@@ -148,46 +156,42 @@ def _by_rule(keys: Sequence[tuple[str, str]]) -> dict[str, dict[str, None]]:
     return by_rule
 
 
-def _in_one_step(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
+def _in_one_step(connection: Connection, blocks: list[int], cap: int) -> list[int]:
     """SQLite: the members of the blocks holding at most `cap` records, in one statement."""
-    return list(connection.execute(_USABLE_MEMBERS, {**bound, "cap": cap}).scalars().all())
+    bound = {"blocks": blocks, "cap": cap}
+    return list(connection.execute(_USABLE_MEMBERS, bound).scalars().all())
 
 
-def _in_lateral(connection: Connection, bound: dict[str, Any], cap: int) -> list[int]:
+def _in_lateral(connection: Connection, blocks: list[int], cap: int) -> list[int]:
     """PostgreSQL: at most `cap` + 1 members of each block, then those of the blocks within cap.
 
-    Each key is a range of the primary key of its own (a LATERAL subquery per key, which the
-    LIMIT keeps from being flattened into a join), whatever the statistics say. Before a
-    table's first statistics (a new hub's first batches, or autovacuum off), PostgreSQL took
-    every (entity, rule) prefix for one row and planned a key list as a filter over all the
-    rule's keys, or a join of keys to their block sizes as a nested loop over them: seconds
-    to minutes per batch.
+    Each block is a range of the primary key of its own (a LATERAL subquery per block, which
+    the LIMIT keeps from being flattened into a join), whatever the statistics say. Before a
+    table's first statistics (a new hub's first batches, or autovacuum off), PostgreSQL
+    planned a key list as a filter over all the keys, or a join of keys to their block sizes
+    as a nested loop over them: seconds to minutes per batch.
     """
-    rows = connection.execute(_LATERAL_MEMBERS, {**bound, "over": cap + 1}).all()
-    sizes = Counter(key for key, _record in rows)
-    return [record for key, record in rows if sizes[key] <= cap]
+    rows = connection.execute(_LATERAL_MEMBERS, {"blocks": blocks, "over": cap + 1}).all()
+    sizes = Counter(block for block, _record in rows)
+    return [record for block, record in rows if sizes[block] <= cap]
 
 
-# One rule per statement, `key IN (...)`: SQLite then seeks the (entity, rule, key, record)
-# primary key per key; a (rule, key) row-value IN makes it scan every key of the entity.
+# One rule (one cap) per statement: SQLite seeks the (block, record) primary key per block.
 # Built once: building a statement costs more than running it from the statement cache.
-_SCOPE = (
-    col(BlockingKey.entity_type) == bindparam("entity"),
-    col(BlockingKey.rule) == bindparam("rule"),
-)
+_BLOCK = col(BlockingKey.block)
+_IN_BLOCKS = _BLOCK.in_(bindparam("blocks", expanding=True))
 _USABLE_MEMBERS = sa_select(col(BlockingKey.source_record_id)).where(
-    *_SCOPE,
-    col(BlockingKey.key).in_(
-        sa_select(col(BlockingKey.key))
-        .where(*_SCOPE, col(BlockingKey.key).in_(bindparam("keys", expanding=True)))
-        .group_by(col(BlockingKey.key))
+    _BLOCK.in_(
+        sa_select(_BLOCK)
+        .where(_IN_BLOCKS)
+        .group_by(_BLOCK)
         .having(func.count() <= bindparam("cap"))
     ),
 )
 _LATERAL_MEMBERS = text(
-    "SELECT k.key, m.source_record_id FROM unnest(CAST(:keys AS varchar[])) AS k(key) "
+    "SELECT k.block, m.source_record_id FROM unnest(CAST(:blocks AS bigint[])) AS k(block) "
     "CROSS JOIN LATERAL (SELECT b.source_record_id FROM blocking_key AS b "
-    "WHERE b.entity_type = :entity AND b.rule = :rule AND b.key = k.key LIMIT :over) AS m"
+    "WHERE b.block = k.block LIMIT :over) AS m"
 )
 
 
@@ -209,39 +213,32 @@ def blocks(
     for rule, values in sorted(by_rule.items()):
         cap = caps.get(rule, 100)
         for chunk in chunks(list(values)):
-            bound = {"entity": entity.value, "rule": rule, "keys": chunk}
-            sizes = dict(connection.execute(_SIZES, bound).all())
-            within = [k for k, size in sizes.items() if size <= cap]
-            over.update(((rule, k), size) for k, size in sizes.items() if size > cap)
+            key_of = {block_id(entity, rule, key): (rule, key) for key in chunk}
+            sizes = dict(connection.execute(_SIZES, {"blocks": list(key_of)}).all())
+            within = [b for b, size in sizes.items() if size <= cap]
+            over.update((key_of[b], size) for b, size in sizes.items() if size > cap)
             if within:
-                rows = connection.execute(_MEMBERS, {**bound, "keys": within}).all()
-                for key, record in rows:
-                    members.setdefault((rule, key), []).append(record)
+                rows = connection.execute(_MEMBERS, {"blocks": within}).all()
+                for block, record in rows:
+                    members.setdefault(key_of[block], []).append(record)
     return members, over
 
 
-def holders(session: Session, record_ids: Sequence[int]) -> dict[Key, set[int]]:
-    """The records among these holding each key, by (rule, key)."""
+def holders(
+    session: Session, record_ids: Sequence[int], wanted: Mapping[int, Key]
+) -> dict[Key, set[int]]:
+    """The records among these in each of the `wanted` blocks (by id), by (rule, key)."""
     connection = flushed_connection(session)
     found: dict[Key, set[int]] = defaultdict(set)
     for chunk in chunks(sorted(record_ids)):
-        rows = connection.execute(_HELD, {"ids": chunk}).all()
-        for rule, key, record in rows:
-            found[(rule, key)].add(record)
+        for block, record in connection.execute(_HELD, {"ids": chunk}).all():
+            if block in wanted:
+                found[wanted[block]].add(record)
     return found
 
 
-_IN_KEYS = col(BlockingKey.key).in_(bindparam("keys", expanding=True))
-_SIZES = (
-    sa_select(col(BlockingKey.key), func.count())
-    .where(*_SCOPE, _IN_KEYS)
-    .group_by(col(BlockingKey.key))
+_SIZES = sa_select(_BLOCK, func.count()).where(_IN_BLOCKS).group_by(_BLOCK)
+_MEMBERS = sa_select(_BLOCK, col(BlockingKey.source_record_id)).where(_IN_BLOCKS)
+_HELD = sa_select(_BLOCK, col(BlockingKey.source_record_id)).where(
+    col(BlockingKey.source_record_id).in_(bindparam("ids", expanding=True))
 )
-_MEMBERS = sa_select(col(BlockingKey.key), col(BlockingKey.source_record_id)).where(
-    *_SCOPE, _IN_KEYS
-)
-# By record alone (a record is of one type): with the type too, SQLite without statistics
-# walks the primary key's whole (type) prefix instead of seeking each record's keys.
-_HELD = sa_select(
-    col(BlockingKey.rule), col(BlockingKey.key), col(BlockingKey.source_record_id)
-).where(col(BlockingKey.source_record_id).in_(bindparam("ids", expanding=True)))

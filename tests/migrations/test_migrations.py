@@ -9,7 +9,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from mdm import migrate
+from mdm.entities import EntityType
 from mdm.errors import DatabaseNotReady
+from mdm.resolution.keys import block_id
 from mdm.tables import metadata
 
 
@@ -128,6 +130,36 @@ def test_0018_keeps_the_rows_of_keys_and_attributes_both_ways(fresh_engine: Engi
     assert "ix_blocking_key_members" in {
         index["name"] for index in inspect(fresh_engine).get_indexes("blocking_key")
     }
-    migrate.upgrade(fresh_engine)
+    migrate.upgrade(fresh_engine, "0018")
     assert _keys_and_attributes(fresh_engine) == before
+
+
+def test_0019_stores_each_key_as_its_block_id_and_downgrades_to_an_empty_table(
+    fresh_engine: Engine,
+) -> None:
+    migrate.upgrade(fresh_engine, "0017")
+    _rows_at_0017(fresh_engine)
+    texts = _keys_and_attributes(fresh_engine)["blocking_key"]
+    attributes = _keys_and_attributes(fresh_engine)["golden_attribute"]
+    migrate.upgrade(fresh_engine, "0019")
+    # the ids the code computes: what the migration wrote is what the hub looks up
+    expected = sorted(
+        (block_id(EntityType(str(entity)), str(rule), str(key)), record)
+        for record, rule, key, entity in texts
+    )
+    assert _keys_and_attributes(fresh_engine) == {
+        "blocking_key": expected,
+        "golden_attribute": attributes,
+    }
+    assert len({block for block, _record in expected}) == 3  # "acme" is one block of two
+    assert _schema_diff(fresh_engine) == []
+    migrate.downgrade(fresh_engine, "0018")
+    assert _keys_and_attributes(fresh_engine)["blocking_key"] == []
+    assert {c["name"] for c in inspect(fresh_engine).get_columns("blocking_key")} == {
+        "source_record_id",
+        "rule",
+        "key",
+        "entity_type",
+    }
+    migrate.upgrade(fresh_engine)
     assert _schema_diff(fresh_engine) == []
