@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
@@ -16,6 +16,7 @@ from mdm.db import chunks, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import AttributeOverride, GoldenAttribute
 from mdm.golden.survivorship import Member, Survived, default_rules, survive
+from mdm.id_lists import in_list
 from mdm.records.mapping import MappingError, load_mapping
 from mdm.records.models import RECORD_TABLES, RecordStatus, SourceRecord
 
@@ -95,7 +96,7 @@ def _members_query(entity: EntityType) -> Select[Any]:
         *(table.c[n] for n in attribute_names(entity)),
     ).outerjoin(table, table.c.source_record_id == record.id)
     return query.where(
-        record.golden_id.in_(bindparam("ids", expanding=True)),  # bound per chunk, not built
+        in_list(record.golden_id),  # bound per chunk, not built
         record.status == RecordStatus.ACTIVE.value,
     )
 
@@ -112,7 +113,7 @@ def _overrides(session: Session, golden_ids: list[str]) -> dict[str, dict[str, s
 
 _OVERRIDE = AttributeOverride.__table__.c  # type: ignore[attr-defined]
 _OVERRIDES = sa_select(_OVERRIDE.golden_id, _OVERRIDE.name, _OVERRIDE.value).where(
-    _OVERRIDE.golden_id.in_(bindparam("ids", expanding=True))
+    in_list(_OVERRIDE.golden_id)
 )
 
 
@@ -169,7 +170,7 @@ def _store(session: Session, views: dict[str, GoldenView], stored: list[str]) ->
 
 
 _ATTRIBUTE = GoldenAttribute.__table__  # type: ignore[attr-defined]
-_DELETE = _ATTRIBUTE.delete().where(_ATTRIBUTE.c.golden_id.in_(bindparam("ids", expanding=True)))
+_DELETE = _ATTRIBUTE.delete().where(in_list(_ATTRIBUTE.c.golden_id))
 
 
 def _forget_loaded(session: Session, golden_ids: set[str]) -> None:

@@ -20,6 +20,7 @@ from mdm.golden.history import record_events, state_of
 from mdm.golden.ids import new_golden_id
 from mdm.golden.lineage_models import ConstraintKind, GoldenLink, LinkKind, MatchConstraint
 from mdm.golden.models import GoldenRecord, GoldenStatus
+from mdm.id_lists import in_list
 from mdm.records.models import RecordStatus, SourceRecord
 
 _ACTIVE, _RETIRED = GoldenStatus.ACTIVE.value, GoldenStatus.RETIRED.value
@@ -157,9 +158,7 @@ def _golden_rows(
 
 _TABLE = GoldenRecord.__table__.c  # type: ignore[attr-defined]
 # built once, the ids bound per chunk: cheaper than literals, and than building it per call
-_GOLDENS = sql_select(_TABLE.id, _TABLE.status, _TABLE.merged_into_id).where(
-    _TABLE.id.in_(bindparam("ids", expanding=True))
-)
+_GOLDENS = sql_select(_TABLE.id, _TABLE.status, _TABLE.merged_into_id).where(in_list(_TABLE.id))
 
 
 def _stamp(session: Session, goldens: Iterable[_GoldenRow], now: datetime) -> None:

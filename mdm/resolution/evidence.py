@@ -15,6 +15,7 @@ from mdm.clock import utcnow
 from mdm.db import chunks, execute_many, flushed_connection, insert_rows
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import GoldenLink, LinkKind
+from mdm.id_lists import in_list
 from mdm.jsontext import dumps, json_bind
 from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import CandidateStatus, MatchCandidate
@@ -157,8 +158,8 @@ _ENGINE_LINKS = sql_select(
     _LINK.active,
     _LINK.kind != LinkKind.STEWARD.value,
     or_(
-        _LINK.record_a_id.in_(bindparam("ids", expanding=True)),
-        _LINK.record_b_id.in_(bindparam("ids", expanding=True)),
+        in_list(_LINK.record_a_id),
+        in_list(_LINK.record_b_id),
     ),
 )
 
@@ -305,4 +306,4 @@ def _existing(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[i
 _CANDIDATE = MatchCandidate.__table__.c  # type: ignore[attr-defined]
 _CANDIDATES = sql_select(
     _CANDIDATE.id, _CANDIDATE.record_a_id, _CANDIDATE.record_b_id, _CANDIDATE.status
-).where(_CANDIDATE.record_a_id.in_(bindparam("ids", expanding=True)))
+).where(in_list(_CANDIDATE.record_a_id))

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Row, Select, String, bindparam
+from sqlalchemy import Row, Select, String
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -18,6 +18,7 @@ from matching.config import MatchSettings
 from mdm.db import chunks, flushed_connection
 from mdm.entities import EntityType
 from mdm.golden.attributes import attribute_names
+from mdm.id_lists import in_list
 from mdm.records.lookups import golden_ids_by_key
 from mdm.records.models import RECORD_TABLES, RecordStatus, SourceRecord
 
@@ -143,7 +144,7 @@ def _queries(entity: EntityType, names: tuple[str, ...]) -> tuple[Select[Any], S
         .where(col(SourceRecord.status) == RecordStatus.ACTIVE.value)
         .order_by(col(SourceRecord.id))
     )
-    by_id = query.where(col(SourceRecord.id).in_(bindparam("ids", expanding=True)))
+    by_id = query.where(in_list(col(SourceRecord.id)))
     return query.where(of_type), by_id
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import bindparam, exists, or_, text
+from sqlalchemy import exists, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -22,6 +22,7 @@ from matching.scoring import FittedModel
 from mdm.db import chunks, flushed_connection
 from mdm.entities import EntityType
 from mdm.golden.lineage_models import MatchConstraint
+from mdm.id_lists import in_list
 from mdm.planner import index_lookups
 from mdm.records.lookups import ids_by_system
 from mdm.records.models import ContractRecord, ProjectRecord, RecordStatus, SourceRecord
@@ -161,18 +162,16 @@ def _mates(session: Session, goldens: set[str | None]) -> set[int]:
 
 # Built once, the ids bound per chunk: building a statement costs more than running it.
 _RECORD = col(SourceRecord.id)
-_GOLDENS = sa_select(_RECORD, col(SourceRecord.golden_id)).where(
-    _RECORD.in_(bindparam("ids", expanding=True))
-)
+_GOLDENS = sa_select(_RECORD, col(SourceRecord.golden_id)).where(in_list(_RECORD))
 _ANY_CONSTRAINT = sa_select(exists().select_from(MatchConstraint))
 _CONSTRAINED = sa_select(col(MatchConstraint.record_a_id), col(MatchConstraint.record_b_id)).where(
     or_(
-        col(MatchConstraint.record_a_id).in_(bindparam("ids", expanding=True)),
-        col(MatchConstraint.record_b_id).in_(bindparam("ids", expanding=True)),
+        in_list(col(MatchConstraint.record_a_id)),
+        in_list(col(MatchConstraint.record_b_id)),
     )
 )
 _MATES = sa_select(_RECORD).where(
-    col(SourceRecord.golden_id).in_(bindparam("ids", expanding=True)),
+    in_list(col(SourceRecord.golden_id)),
     col(SourceRecord.status) == RecordStatus.ACTIVE.value,
 )
 

@@ -21,6 +21,7 @@ from matching.blocking import soundex
 from matching.config import BlockingRule, MatchSettings
 from mdm.db import chunks, flushed_connection, insert_rows
 from mdm.entities import EntityType
+from mdm.id_lists import in_list
 from mdm.resolution.frames import RecordFrame
 from mdm.resolution.models import BlockingKey
 
@@ -126,9 +127,7 @@ def drop_keys(session: Session, record_ids: Sequence[int]) -> None:
         connection.execute(_DELETE, {"ids": chunk})
 
 
-_DELETE = delete(BlockingKey).where(
-    col(BlockingKey.source_record_id).in_(bindparam("ids", expanding=True))
-)
+_DELETE = delete(BlockingKey).where(in_list(col(BlockingKey.source_record_id)))
 
 
 def neighbours(
@@ -179,7 +178,7 @@ def _in_lateral(connection: Connection, blocks: list[int], cap: int) -> list[int
 # One rule (one cap) per statement: SQLite seeks the (block, record) primary key per block.
 # Built once: building a statement costs more than running it from the statement cache.
 _BLOCK = col(BlockingKey.block)
-_IN_BLOCKS = _BLOCK.in_(bindparam("blocks", expanding=True))
+_IN_BLOCKS = in_list(_BLOCK, "blocks")
 _USABLE_MEMBERS = sa_select(col(BlockingKey.source_record_id)).where(
     _BLOCK.in_(
         sa_select(_BLOCK)
@@ -240,5 +239,5 @@ def holders(
 _SIZES = sa_select(_BLOCK, func.count()).where(_IN_BLOCKS).group_by(_BLOCK)
 _MEMBERS = sa_select(_BLOCK, col(BlockingKey.source_record_id)).where(_IN_BLOCKS)
 _HELD = sa_select(_BLOCK, col(BlockingKey.source_record_id)).where(
-    col(BlockingKey.source_record_id).in_(bindparam("ids", expanding=True))
+    in_list(col(BlockingKey.source_record_id))
 )
