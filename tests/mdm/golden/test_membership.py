@@ -71,6 +71,19 @@ def test_changed_member_updates_attributes_with_an_event(engine: Engine) -> None
         assert _attributes(session, gid)["name"][0] == "Acme Holding GmbH"
 
 
+def test_an_attribute_no_member_supplies_any_longer_is_gone(engine: Engine) -> None:
+    (gid,) = _load(engine, _row("crm", "1", "Acme GmbH", phone="+49 89 1", country="DE"))
+    with Session(engine) as session:
+        assert {"phone", "name", "country"} <= set(_attributes(session, gid))
+    _load(engine, _row("crm", "1", "Acme SE", country="DE"))  # the phone is gone
+    with Session(engine) as session:
+        stored = _attributes(session, gid)
+        assert "phone" not in stored
+        assert stored["name"][0] == "Acme SE"
+        latest = history(session, gid)[-1].state["attributes"]
+        assert latest == {name: value for name, (value, _rule) in stored.items()}
+
+
 def _merge(engine: Engine, a: str, b: str) -> str:
     with session_scope(engine, write=True) as session:
         return membership.merge(session, C, a, b, "steward:ann", LinkKind.STEWARD).id
