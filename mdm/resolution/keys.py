@@ -35,9 +35,9 @@ def rule_name(rule: BlockingRule) -> str:
 def block_id(entity: EntityType, rule: str, key: str) -> int:
     """The 64-bit id of a block (a rule's key for an entity type), as the database stores it.
 
-    Two blocks share an id with odds of about one in 2^64 per pair: their records would only
-    be compared, as neighbours, and scored as any pair is. Fixed for good: stored ids depend
-    on it (migration 0019 computes the same).
+    Two blocks share an id with odds of about one in 2^64 per pair: they would then count as
+    one block against the cap, and their records be compared as neighbours and scored as any
+    pair is. Fixed for good: stored ids depend on it (migration 0019 computes the same).
     """
     named = f"{entity.value}\x1f{rule}\x1f{key}".encode()
     return int.from_bytes(hashlib.blake2b(named, digest_size=8).digest(), "big", signed=True)
