@@ -41,12 +41,12 @@ from mdm.resolution.frames import (
 )
 from mdm.resolution.keys import (
     Key,
+    block_caps,
     block_id,
     blocks,
     holders,
     neighbours,
     record_keys,
-    rule_name,
 )
 from mdm.resolution.modelstore import active_model
 from mdm.resolution.partners import MEMO, partners
@@ -163,13 +163,13 @@ def _near(
 ) -> set[int]:
     """Members of the arrivals' blocks within their cap now, as `neighbours` would read them
     (`held`: the blocks' changed members, each block's as it stands)."""
-    caps = {rule_name(r): r.max_block_size for r in settings.blocking}
+    caps = block_caps(settings)
     # the changed records the snapshot held may since have left blocks it counted
     gone = sum(1 for rid in changed if rid <= ahead.newest_record)
     near: set[int] = set()
     again: list[Key] = []
     for key in keys:
-        cap = caps.get(key[0], 100)
+        cap = caps[key[0]]
         if key in ahead.over:
             if ahead.over[key] - gone <= cap:  # it may have shrunk within the cap: count it
                 again.append(key)

@@ -31,6 +31,18 @@ def rule_name(rule: BlockingRule) -> str:
     return f"{rule.method}:{rule.field}"
 
 
+# the cap of a rule the settings do not name (keys stored under another model version)
+DEFAULT_CAP = 100
+
+
+def block_caps(settings: MatchSettings) -> defaultdict[str, int]:
+    """Each rule's `max_block_size` by rule name: a block with more records identifies
+    nothing and is not looked into. A rule the settings do not name gets `DEFAULT_CAP`."""
+    caps: defaultdict[str, int] = defaultdict(lambda: DEFAULT_CAP)
+    caps.update((rule_name(r), r.max_block_size) for r in settings.blocking)
+    return caps
+
+
 @lru_cache(maxsize=1 << 16)  # a batch's keys are worked out ahead, then stored under the lock
 def block_id(entity: EntityType, rule: str, key: str) -> int:
     """The 64-bit id of a block (a rule's key for an entity type), as the database stores it.
@@ -134,14 +146,14 @@ def neighbours(
     session: Session, entity: EntityType, keys: Sequence[tuple[str, str]], settings: MatchSettings
 ) -> set[int]:
     """Records sharing one of `keys`, ignoring keys too common to identify anything."""
-    caps = {rule_name(r): r.max_block_size for r in settings.blocking}
+    caps = block_caps(settings)
     by_rule = _by_rule(keys)
     # plain rows through the connection: the ORM's row handling costs more than the reading
     connection = flushed_connection(session)
     members = _in_lateral if connection.dialect.name == "postgresql" else _in_one_step
     found: set[int] = set()
     for rule, values in sorted(by_rule.items()):
-        cap = caps.get(rule, 100)
+        cap = caps[rule]
         for chunk in chunks([block_id(entity, rule, key) for key in values]):
             found.update(members(connection, chunk, cap))
     return found
@@ -204,13 +216,13 @@ def blocks(
 
     What `neighbours` reads, kept per key: a later change to a block is then applied to the
     block alone (see `mdm.resolution.ahead`). A key with no record is in neither."""
-    caps = {rule_name(r): r.max_block_size for r in settings.blocking}
+    caps = block_caps(settings)
     by_rule = _by_rule(keys)
     connection = flushed_connection(session)
     members: dict[Key, list[int]] = {}
     over: dict[Key, int] = {}
     for rule, values in sorted(by_rule.items()):
-        cap = caps.get(rule, 100)
+        cap = caps[rule]
         for chunk in chunks(list(values)):
             key_of = {block_id(entity, rule, key): (rule, key) for key in chunk}
             sizes = dict(connection.execute(_SIZES, {"blocks": list(key_of)}).all())
